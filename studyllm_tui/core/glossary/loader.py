@@ -1,0 +1,215 @@
+"""Loading glossary YAML files, with one problem per mistake and the valid rest kept.
+
+Files are read as YAML node trees so that every problem can name its line. The shipped
+glossary is read first; the user's files then add terms or replace shipped ones by ``id``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from studyllm_tui.core import paths
+from studyllm_tui.core.glossary.model import CATEGORIES, TRY_TARGETS, Glossary, Term
+from studyllm_tui.core.problems import Problem, yaml_error_line
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+REQUIRED = ("id", "ja", "reading", "en", "category", "summary", "body")
+TEXT_FIELDS = ("summary_en", "book", "try", "correction")
+LIST_FIELDS = ("aliases", "related")
+KNOWN_FIELDS = frozenset((*REQUIRED, *TEXT_FIELDS, *LIST_FIELDS))
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+KANA_PATTERN = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f ・ー〜、]+$")
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _value(node: yaml.Node) -> Any:
+    constructor = SafeConstructor()
+    return constructor.construct_document(node)
+
+
+def _read_nodes(file: Path, problems: list[Problem]) -> list[yaml.Node]:
+    """The term nodes of one file; problems for anything that keeps the file from reading."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(file, 0, f"cannot be read: {error}"))
+        return []
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        reason = str(getattr(error, "problem", "") or error).splitlines()[0]
+        problems.append(Problem(file, yaml_error_line(error), f"broken YAML: {reason}"))
+        return []
+    if root is None:
+        return []
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "terms":
+                root = value
+                break
+        else:
+            problems.append(Problem(file, _line(root), "expected a `terms:` list"))
+            return []
+    if not isinstance(root, yaml.SequenceNode):
+        problems.append(Problem(file, _line(root), "expected a list of terms under `terms:`"))
+        return []
+    return list(root.value)
+
+
+def _parse_term(node: yaml.Node, file: Path, problems: list[Problem]) -> Term | None:
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Problem(file, _line(node), "a term must be a mapping of fields"))
+        return None
+    fields: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        lines[key] = _line(value_node)
+        if key not in KNOWN_FIELDS:
+            problems.append(Problem(file, _line(key_node), f"unknown field {key!r}"))
+            continue
+        fields[key] = _value(value_node)
+    where = fields.get("id") or f"term at line {_line(node)}"
+    missing = [name for name in REQUIRED if not _is_text(fields.get(name))]
+    if missing:
+        problems.append(
+            Problem(file, _line(node), f"{where}: missing or empty field(s): {', '.join(missing)}")
+        )
+        return None
+    term_id = str(fields["id"])
+    ok = True
+    if not ID_PATTERN.match(term_id):
+        problems.append(
+            Problem(file, lines["id"], f"id {term_id!r} must be lower-case ascii, digits and '-'")
+        )
+        ok = False
+    if fields["category"] not in CATEGORIES:
+        known = ", ".join(CATEGORIES)
+        problems.append(
+            Problem(
+                file,
+                lines["category"],
+                f"{term_id}: unknown category {fields['category']!r} (known: {known})",
+            )
+        )
+        ok = False
+    for name in TEXT_FIELDS:
+        if name in fields and not isinstance(fields[name], str):
+            problems.append(Problem(file, lines[name], f"{term_id}: {name} must be text"))
+            fields.pop(name)
+    for name in LIST_FIELDS:
+        value = fields.get(name, [])
+        if value is None:
+            value = []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(file, lines[name], f"{term_id}: {name} must be a list of text"))
+            value = []
+        fields[name] = tuple(value)
+    if not KANA_PATTERN.match(str(fields["reading"])):
+        problems.append(
+            Problem(file, lines["reading"], f"{term_id}: reading must be kana (hiragana/katakana)")
+        )
+    target = fields.get("try", "")
+    if target and target not in TRY_TARGETS:
+        problems.append(
+            Problem(
+                file,
+                lines["try"],
+                f"{term_id}: unknown try target {target!r} (known: {', '.join(TRY_TARGETS)})",
+            )
+        )
+        fields["try"] = ""
+    if not ok:
+        return None
+    return Term(
+        id=term_id,
+        ja=str(fields["ja"]).strip(),
+        reading=str(fields["reading"]).strip(),
+        en=str(fields["en"]).strip(),
+        category=str(fields["category"]),
+        summary=str(fields["summary"]).strip(),
+        body=str(fields["body"]).strip(),
+        summary_en=str(fields.get("summary_en", "")).strip(),
+        aliases=fields["aliases"],
+        related=fields["related"],
+        book=str(fields.get("book", "")).strip(),
+        try_=str(fields.get("try", "")),
+        correction=str(fields.get("correction", "")).strip(),
+        source=file,
+        line=_line(node),
+        related_line=lines.get("related", 0),
+    )
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def load_glossary_files(
+    layers: Iterable[Iterable[Path]], glossary: Glossary | None = None
+) -> Glossary:
+    """Load layers of files in order; a later layer's term replaces an earlier one's ``id``.
+
+    Two terms with the same ``id`` within one layer are a problem (the first is kept).
+    """
+    glossary = glossary or Glossary()
+    for files in layers:
+        seen: dict[str, Term] = {}
+        for file in files:
+            glossary.files.append(file)
+            for node in _read_nodes(file, glossary.problems):
+                term = _parse_term(node, file, glossary.problems)
+                if term is None:
+                    continue
+                if term.id in seen:
+                    first = seen[term.id]
+                    glossary.problems.append(
+                        Problem(
+                            file,
+                            term.line,
+                            f"duplicate id {term.id!r} (first defined at {first.source}:{first.line})",
+                        )
+                    )
+                    continue
+                seen[term.id] = term
+                glossary.terms[term.id] = term
+    for term in glossary.terms.values():
+        for other in term.related:
+            if other not in glossary.terms:
+                glossary.problems.append(
+                    Problem(
+                        term.source or Path("?"),
+                        term.related_line or term.line,
+                        f"{term.id}: related id {other!r} is not a term",
+                    )
+                )
+    glossary.problems.sort()
+    return glossary
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
+def load_glossary(
+    shipped: Path | None = None, user: Path | None = None, include_user: bool = True
+) -> Glossary:
+    """The shipped glossary plus the user's own files (which add or replace terms)."""
+    shipped = shipped or paths.shipped_glossary_dir()
+    layers = [yaml_files(shipped)]
+    if include_user:
+        layers.append(yaml_files(user or paths.user_glossary_dir()))
+    return load_glossary_files(layers)

@@ -1,0 +1,228 @@
+"""The glossary tab: categories, incremental search, a term's page, links and history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from studyllm_tui.core.glossary import CATEGORIES, Glossary, Term
+from studyllm_tui.core.glossary.history import History
+from studyllm_tui.core.glossary.search import index_for
+from studyllm_tui.core.i18n import language, t
+from studyllm_tui.ui.pane import Pane
+from studyllm_tui.ui.term_view import TermView
+
+MAX_RESULTS = 50
+
+
+class GlossaryPane(Pane):
+    """Browse by category, search as you type, follow links, go back and forward."""
+
+    HELP_KEY = "glossary.help"
+    BINDINGS = [
+        Binding("slash", "focus_search", t("glossary.key_search"), id="glossary.search"),
+        Binding("alt+left,backspace", "back", t("glossary.key_back"), id="glossary.back"),
+        Binding("alt+right", "forward", t("glossary.key_forward"), id="glossary.forward"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.history = History()
+        self.glossary: Glossary | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="glossary-left"):
+            yield Input(placeholder=t("glossary.search_placeholder"), id="glossary-search")
+            yield Static(t("glossary.loading"), id="glossary-status", markup=False)
+            tree: Tree[str] = Tree(Text(t("glossary.tree_root")), id="glossary-tree")
+            tree.show_root = False
+            yield tree
+            yield OptionList(id="glossary-results", markup=False)
+        yield TermView(id="term-view")
+
+    def on_mount(self) -> None:
+        self.query_one("#glossary-results").display = False
+        self.load_glossary()
+
+    @work(thread=True, exclusive=True, group="glossary:load", exit_on_error=False)
+    def load_glossary(self) -> None:
+        glossary = self.study_app.glossary
+        index_for(glossary)  # build the search index off the UI thread
+        self.app.call_from_thread(self._show_glossary, glossary)
+
+    def _show_glossary(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.query_one(TermView).glossary = glossary
+        self._fill_tree(glossary)
+        self._set_status(self._overview())
+        if glossary.problems:
+            lines = "\n".join(str(problem) for problem in glossary.problems[:3])
+            self.notify(
+                f"{t('glossary.problems', count=len(glossary.problems))}\n{lines}",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+        query = self.query_one("#glossary-search", Input).value
+        if query:
+            self._search(query)
+
+    def _overview(self) -> str:
+        assert self.glossary is not None
+        text = t("glossary.count", count=len(self.glossary))
+        if self.glossary.problems:
+            text += "  " + t("glossary.problems_short", count=len(self.glossary.problems))
+        return text
+
+    def _fill_tree(self, glossary: Glossary) -> None:
+        tree: Tree[str] = self.query_one("#glossary-tree", Tree)
+        tree.clear()
+        lang = language()
+        for category, terms in glossary.by_category().items():
+            ja, en = CATEGORIES.get(category, (category, category))
+            name = ja if lang == "ja" else en
+            branch = tree.root.add(Text(f"{name} ({len(terms)})", style="bold"), data="")
+            for term in terms:
+                branch.add_leaf(Text(term.ja if lang == "ja" else term.en), data=term.id)
+        first = tree.root.children[0] if tree.root.children else None
+        if first is not None:
+            first.expand()
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#glossary-status", Static).update(Content(text))
+
+    # -- search -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#glossary-search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def _search(self, query: str) -> None:
+        tree = self.query_one("#glossary-tree")
+        results = self.query_one("#glossary-results", OptionList)
+        if self.glossary is None:
+            return
+        if not query.strip():
+            tree.display, results.display = True, False
+            self._set_status(self._overview())
+            return
+        tree.display, results.display = False, True
+        index = index_for(self.glossary)
+        hits = index.search(query, limit=MAX_RESULTS)
+        results.clear_options()
+        lang = language()
+        if hits:
+            results.add_options(
+                Option(Content(f"{hit.term.title(lang)}  · {hit.term.summary_in(lang)}"), hit.id)
+                for hit in hits
+            )
+            results.highlighted = 0
+            self._set_status(t("glossary.results", count=len(hits)))
+        else:
+            nearest = index.suggest(query)
+            names = "、".join(term.title(lang) for term in nearest)
+            self._set_status(t("glossary.no_result", query=query, nearest=names))
+            results.add_options(Option(Content(term.title(lang)), term.id) for term in nearest)
+
+    @on(Input.Submitted, "#glossary-search")
+    def _open_first(self) -> None:
+        results = self.query_one("#glossary-results", OptionList)
+        if results.display and results.option_count:
+            option = results.get_option_at_index(results.highlighted or 0)
+            if option.id:
+                self.open_term(option.id, focus_links=True)
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#glossary-search", Input)
+        if event.key == "down" and search.has_focus:
+            target = self.query_one("#glossary-results" if search.value else "#glossary-tree")
+            target.focus()
+            event.stop()
+
+    @on(OptionList.OptionHighlighted, "#glossary-results")
+    def _preview_result(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.open_term(event.option.id, record=False)
+
+    @on(OptionList.OptionSelected, "#glossary-results")
+    def _select_result(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_term(event.option.id, focus_links=True)
+
+    @on(Tree.NodeHighlighted, "#glossary-tree")
+    def _preview_node(self, event: Tree.NodeHighlighted[str]) -> None:
+        if event.node.data:
+            self.open_term(event.node.data, record=False)
+
+    @on(Tree.NodeSelected, "#glossary-tree")
+    def _select_node(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data:
+            self.open_term(event.node.data, focus_links=True)
+
+    # -- terms and history --------------------------------------------------------------
+
+    def open_term(self, term_id: str, *, record: bool = True, focus_links: bool = False) -> None:
+        if self.glossary is None or term_id not in self.glossary:
+            return
+        if record:
+            self.history.visit(term_id)
+        else:
+            self.history.preview(term_id)
+        view = self.query_one(TermView)
+        view.show(self.glossary.terms[term_id], available=self.study_app.has_tab)
+        if focus_links:
+            view.focus_links()
+
+    @on(TermView.LinkChosen)
+    def _follow(self, event: TermView.LinkChosen) -> None:
+        if event.target.startswith("term/"):
+            self.open_term(event.target.removeprefix("term/"), focus_links=True)
+        else:
+            self.study_app.open_target(event.target)
+
+    def action_back(self) -> None:
+        term_id = self.history.back()
+        if term_id:
+            self.open_term(term_id, record=False, focus_links=True)
+
+    def action_forward(self) -> None:
+        term_id = self.history.forward()
+        if term_id:
+            self.open_term(term_id, record=False, focus_links=True)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#glossary-search", Input).focus()
+
+    # -- Pane hooks -----------------------------------------------------------------------
+
+    def focus_default(self) -> None:
+        self.action_focus_search()
+
+    def show_target(self, target: str) -> None:
+        if target.startswith("term/"):
+            term_id = target.removeprefix("term/")
+            if self.glossary is None:
+                self.glossary = self.study_app.glossary
+                self._show_glossary(self.glossary)
+            self.open_term(term_id, focus_links=True)
+
+    def cancel_or_back(self) -> bool:
+        search = self.query_one("#glossary-search", Input)
+        if search.value:
+            search.value = ""
+            search.focus()
+            return True
+        if not search.has_focus:
+            search.focus()
+            return True
+        return False
+
+    def current_term(self) -> Term | None:
+        view = self.query_one(TermView)
+        return view.term

@@ -1,0 +1,117 @@
+"""One glossary term's page: names, Markdown body, the seed correction, links to follow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from studyllm_tui.core.glossary import CATEGORIES, Glossary, Term
+from studyllm_tui.core.i18n import language, t
+
+TRY_TABS = {"bpe": "tokenizer"}
+
+
+def try_tab(target: str) -> str:
+    """The tab that a ``try`` target opens: ``tasks/ner`` -> ``tasks``."""
+    head = target.partition("/")[0]
+    return TRY_TABS.get(head, head)
+
+
+class TermView(Vertical):
+    """Shows a term. Choosing a link posts :class:`LinkChosen` (``term/<id>`` or a try target)."""
+
+    @dataclass
+    class LinkChosen(Message):
+        target: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.term: Term | None = None
+        self.glossary: Glossary | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(t("glossary.pick_a_term")), id="term-title")
+        yield Static("", id="term-meta", markup=False)
+        with VerticalScroll(id="term-scroll"):
+            yield Markdown("", id="term-body")
+            yield Markdown("", id="term-correction")
+        yield Static(Content(t("glossary.links")), id="term-links-title")
+        yield OptionList(id="term-links", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#term-correction").display = False
+        self.query_one("#term-links-title").display = False
+
+    def show(self, term: Term, available: Callable[[str], bool] = lambda _: True) -> None:
+        self.term = term
+        lang = language()
+        self.query_one("#term-title", Static).update(Content(term.title(lang)))
+        self.query_one("#term-meta", Static).update(Content(self._meta(term, lang)))
+        body = f"**{term.summary_in(lang)}**\n\n{term.body}"
+        if lang == "en" and term.summary_en:
+            body = f"**{term.summary_en}**\n\n{term.summary}\n\n{term.body}"
+        self.query_one("#term-body", Markdown).update(body)
+        correction = self.query_one("#term-correction", Markdown)
+        correction.display = bool(term.correction)
+        if term.correction:
+            correction.update(f"**{t('glossary.correction')}**\n\n{term.correction}")
+        self._fill_links(term, lang, available)
+        self.query_one("#term-scroll").scroll_home(animate=False)
+
+    def _meta(self, term: Term, lang: str) -> str:
+        ja, en = CATEGORIES.get(term.category, (term.category, term.category))
+        parts = [
+            f"{t('glossary.reading')}: {term.reading}",
+            f"{t('glossary.category')}: {ja if lang == 'ja' else en}",
+        ]
+        if term.book:
+            parts.append(f"{t('glossary.book')}: {term.book}")
+        meta = "   ".join(parts)
+        if term.aliases:
+            meta += f"\n{t('glossary.aliases')}: {', '.join(term.aliases)}"
+        return meta
+
+    def _fill_links(self, term: Term, lang: str, available: Callable[[str], bool]) -> None:
+        links = self.query_one("#term-links", OptionList)
+        links.clear_options()
+        options: list[Option] = []
+        if term.try_ and available(try_tab(term.try_)):
+            label = t(f"glossary.try_{try_tab(term.try_)}")
+            options.append(Option(Content(f"▶ {label}  ({term.try_})"), term.try_))
+        glossary = self.glossary
+        for other_id in term.related:
+            other = glossary.get(other_id) if glossary else None
+            if other is not None:
+                options.append(Option(Content(f"→ {other.title(lang)}"), f"term/{other.id}"))
+        if glossary is not None:
+            for other in glossary.backlinks(term.id):
+                if other.id not in term.related:
+                    options.append(
+                        Option(Content(f"← {other.title(lang)}"), f"term/{other.id}")
+                    )
+        links.add_options(options)
+        links.display = bool(options)
+        self.query_one("#term-links-title").display = bool(options)
+        if options:
+            links.highlighted = 0
+
+    def focus_links(self) -> None:
+        links = self.query_one("#term-links", OptionList)
+        if links.option_count:
+            links.focus()
+        else:
+            self.query_one("#term-scroll").focus()
+
+    @on(OptionList.OptionSelected, "#term-links")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.LinkChosen(event.option.id))
