@@ -55,9 +55,12 @@ class SearchIndex:
         self.romaji: list[_Key] = []
         self.summaries: list[_Key] = []
         for term in glossary.terms.values():
+            seen: set[str] = set()
             for name in (term.ja, term.reading, term.en, term.id, *term.aliases):
-                if fold(name):
-                    self.keys.append(_Key(fold(name), name, term.id))
+                folded = fold(name)
+                if folded and folded not in seen:
+                    seen.add(folded)
+                    self.keys.append(_Key(folded, name, term.id))
             romaji = to_romaji(term.reading)
             self.romaji.append(_Key(loose_romaji(romaji), romaji, term.id))
             summary = f"{term.summary} {term.summary_en}"
@@ -95,7 +98,7 @@ class SearchIndex:
                 if needle in key.folded:
                     offer(key.term_id, SUMMARY, key.shown)
         if len(best) < limit and len(needle) >= 2:
-            for key, score in self._fuzzy(needle, limit):
+            for key, score in self._fuzzy(needle, limit, near_parts=len(best) < 3):
                 offer(key.term_id, score * FUZZY_WEIGHT, key.shown)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         terms = self.glossary.terms
@@ -103,24 +106,28 @@ class SearchIndex:
             :limit
         ]
 
-    def _fuzzy(self, needle: str, limit: int) -> list[tuple[_Key, float]]:
-        """Near misses: whole-name similarity, and for longer queries a near part of a name."""
+    def _fuzzy(
+        self, needle: str, limit: int, near_parts: bool
+    ) -> list[tuple[_Key, float]]:
+        """Near misses: whole-name similarity; with ``near_parts`` (few other matches) and a
+        longer query, also a near part of a name (the slower scorer)."""
         found = [
             (self.keys[index], score)
             for _, score, index in process.extract(
                 needle, self._choices, scorer=fuzz.ratio, limit=limit, score_cutoff=FUZZY_CUTOFF
             )
         ]
-        if len(needle) >= 4:
+        if near_parts and len(needle) >= 4:
             found += [
                 (self.keys[index], score)
-                for _, score, index in process.extract(
+                for choice, score, index in process.extract(
                     needle,
                     self._choices,
                     scorer=fuzz.partial_ratio,
                     limit=limit,
                     score_cutoff=PARTIAL_CUTOFF,
                 )
+                if len(choice) > len(needle)  # a short name inside the query is no match
             ]
         return found
 
