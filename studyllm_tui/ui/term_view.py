@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,6 +18,7 @@ from studyllm_tui.core.glossary import CATEGORIES, Glossary, Term
 from studyllm_tui.core.i18n import language, t
 
 TRY_TABS = {"bpe": "tokenizer"}
+NOTES_DELAY = 0.25  # seconds a term stays on screen before its notes are shown
 
 
 def try_tab(target: str) -> str:
@@ -36,6 +38,7 @@ class TermView(Vertical):
         super().__init__(id=id)
         self.term: Term | None = None
         self.glossary: Glossary | None = None
+        self._notes_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t("glossary.pick_a_term")), id="term-title")
@@ -64,7 +67,23 @@ class TermView(Vertical):
         if term.correction:
             correction.update(f"**{t('glossary.correction')}**\n\n{term.correction}")
         self._fill_links(term, lang, available)
+        self._schedule_notes(term)
         self.query_one("#term-scroll").scroll_home(animate=False)
+
+    def _schedule_notes(self, term: Term) -> None:
+        """Show the person's bookmark and note once the term has stayed on screen a moment,
+        so that arrowing through a list does not open and close the study records each time."""
+        for old in self.query(".term-notes"):
+            old.remove()
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_DELAY, lambda: self._mount_notes(term))
+
+    def _mount_notes(self, term: Term) -> None:
+        from studyllm_tui.ui.term_notes import TermNotes  # opens the study database
+
+        if self.term is term and not self.query(".term-notes"):
+            self.query_one("#term-scroll").mount(TermNotes(term.id, classes="term-notes"))
 
     def _meta(self, term: Term, lang: str) -> str:
         ja, en = CATEGORIES.get(term.category, (term.category, term.category))

@@ -1,0 +1,5 @@
+"""The study tab."""
+
+from studyllm_tui.ui.study.pane import StudyPane
+
+__all__ = ["StudyPane"]

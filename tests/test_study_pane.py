@@ -1,0 +1,123 @@
+"""The study tab driven by keyboard."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from studyllm_tui.app import StudyApp
+from studyllm_tui.core.study import close_default_store, default_store
+from studyllm_tui.ui.study import StudyPane
+from tests.test_study_helpers import small_glossary
+
+
+def text_of(app: StudyApp, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def open_study(pilot) -> StudyPane:
+    await pilot.press("f6")
+    await pilot.pause()
+    return pilot.app.query_one(StudyPane)
+
+
+async def test_review_three_cards_quit_and_progress_is_there():
+    glossary = small_glossary()
+    answered = []
+    async with StudyApp(glossary=glossary, only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        for key in ("space", "enter", "space"):
+            card = pane.card
+            assert card is not None
+            answered.append(card.id)
+            if card.choices:
+                await pilot.press("a")
+            else:
+                await pilot.press(key)
+            assert pane.revealed
+            assert card.answer in text_of(pilot.app, "#study-answer")
+            await pilot.press("3")
+            await pilot.pause()
+        assert "このセッション 3" in text_of(pilot.app, "#study-counts")
+        await pilot.press("ctrl+q")
+    close_default_store()  # the next start reads the file again
+
+    store = default_store()
+    assert set(answered) <= set(store.cards())
+    assert len(store.reviews()) == 3
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        assert "今日の回答 3" in text_of(pilot.app, "#study-counts")
+        assert pane.card is not None and pane.card.id not in answered
+    close_default_store()
+
+
+async def test_ratings_need_a_revealed_answer_and_show_intervals():
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(120, 36)) as pilot:
+        pane = await open_study(pilot)
+        first = pane.card
+        await pilot.press("3")  # nothing happens before the answer is shown
+        assert pane.card is first and not pane.session.answered
+        await pilot.press("space")
+        label = str(pilot.app.query_one("#study-rate-1").label)
+        assert label.startswith("1 もう一度") and "分" in label
+        await pilot.press("1")
+        assert pane.session.answered == 1
+    close_default_store()
+
+
+async def test_bookmark_key_and_bookmarked_filter():
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        term_id = pane.card.term_id
+        await pilot.press("asterisk")
+        assert default_store().bookmarks() == {term_id}
+        pane.query_one("#study-bookmarked").value = True
+        await pilot.pause()
+        assert {card.term_id for card in pane.session.queue.cards} == {term_id}
+    close_default_store()
+
+
+async def test_card_text_is_shown_literally():
+    from dataclasses import replace
+
+    glossary = small_glossary()
+    term = glossary.terms["attention"]
+    glossary.terms["attention"] = replace(term, summary="[bold]太字[/bold] \x1b[31m赤")
+    async with StudyApp(glossary=glossary, only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        while pane.card is not None and pane.card.id != "term/attention/meaning":
+            await pilot.press("space", "3")
+        await pilot.press("space")
+        assert "[bold]太字[/bold]" in text_of(pilot.app, "#study-answer")
+    close_default_store()
+
+
+async def test_predict_card_without_a_model_says_so_and_never_fakes():
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        pane.query_one("#study-category").value = "tasks"
+        await pilot.pause()
+        assert pane.card is not None and pane.card.id == "predict/marc-star4"
+        assert "星４つ" in text_of(pilot.app, "#study-prompt")
+        await pilot.press("b")  # negative: wrong, the book says positive
+        assert "不正解" in text_of(pilot.app, "#study-answer")
+        assert "positive" in text_of(pilot.app, "#study-answer")
+        await pilot.press("m")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = text_of(pilot.app, "#study-model")
+        assert "このマシンのモデルの予測" not in shown
+        assert shown.strip()  # a message saying why the model could not run
+    close_default_store()
+
+
+async def test_stats_view_and_escape_back():
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        await pilot.press("space", "3")
+        await pilot.press("s")
+        body = text_of(pilot.app, "#study-stats-body")
+        assert "学習の統計" in body and "█" in body
+        await pilot.press("escape")
+        assert pane.query_one("#study-switcher").current == "study-review"
+    close_default_store()
