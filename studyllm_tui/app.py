@@ -18,7 +18,7 @@ from studyllm_tui.core.problems import Problem
 from studyllm_tui.ui.commands import GlossaryCommands
 from studyllm_tui.ui.help import HelpScreen
 from studyllm_tui.ui.pane import Pane
-from studyllm_tui.ui.tabs import TabSpec, available_tabs
+from studyllm_tui.ui.tabs import TABS, TabSpec, available_tabs
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -34,6 +34,17 @@ class StudyApp(App[None]):
         Binding("escape", "cancel_or_back", t("app.cancel"), show=False, id="app.cancel"),
         Binding("q", "quit", t("app.quit"), show=False, id="app.quit_q"),
         Binding("ctrl+q", "quit", t("app.quit"), priority=True, id="app.quit"),
+        # priority: text areas bind some F-keys (TextArea: F6, F7) for themselves
+        *(
+            Binding(
+                spec.key,
+                f"show_tab('{spec.id}')",
+                t(spec.title_key),
+                priority=True,
+                id=f"app.tab_{spec.id}",
+            )
+            for spec in TABS
+        ),
     ]
 
     def __init__(
@@ -50,8 +61,6 @@ class StudyApp(App[None]):
         self.tabs: list[tuple[TabSpec, type[Pane]]] = available_tabs(only_tabs)
         super().__init__()
         self.title = t("app.title")
-        for spec, _ in self.tabs:
-            self.bind(spec.key, f"show_tab('{spec.id}')", description=t(spec.title_key))
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -93,6 +102,12 @@ class StudyApp(App[None]):
 
     def has_tab(self, tab_id: str) -> bool:
         return any(spec.id == tab_id for spec, _ in self.tabs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for tabs that this build does not have are neither shown nor run."""
+        if action == "show_tab" and parameters and not self.has_tab(str(parameters[0])):
+            return False
+        return True
 
     def action_show_tab(self, tab_id: str) -> None:
         if not self.has_tab(tab_id):

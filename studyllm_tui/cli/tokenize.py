@@ -1,0 +1,71 @@
+"""``studyllm-tui tokenize [--tokenizer NAME]... [--json] TEXT`` (``-`` reads stdin)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from studyllm_tui.cli import fail, print_json
+from studyllm_tui.core.config import Config
+
+DEFAULT_TOKENIZERS = ("mecab", "gpt2", "wordpiece-ja", "unigram-ja", "bpe-ja")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "tokenize",
+        help="split TEXT with several tokenizers",
+        description=(
+            "Split TEXT with each tokenizer. NAME: mecab, gpt2, wordpiece-ja, unigram-ja, "
+            "bpe-ja (trained locally on the shipped corpus), or a Hugging Face id or folder."
+        ),
+    )
+    parser.add_argument(
+        "--tokenizer",
+        "-t",
+        dest="tokenizers",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a tokenizer to use (may repeat; default: the config's, else all built-in ones)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("text", metavar="TEXT", help="the text; - reads stdin")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    from studyllm_tui.core.tokenizers import TokenizerError, load_tokenizer, tokenize
+    from studyllm_tui.core.tokenizers.base import visible
+
+    if args.text == "-":
+        text = sys.stdin.read()
+        text = text[:-1] if text.endswith("\n") else text  # the newline echo adds
+        text = text[:-1] if text.endswith("\r") else text
+    else:
+        text = args.text
+    names = args.tokenizers or list(config.tokenizers) or list(DEFAULT_TOKENIZERS)
+    results: dict[str, Any] = {}
+    status = 0
+    for name in dict.fromkeys(names):
+        try:
+            adapter = load_tokenizer(name)
+        except TokenizerError as error:
+            status = fail(str(error))
+            continue
+        results[name] = (adapter, tokenize(adapter, text))
+    if args.json:
+        print_json(
+            {
+                name: [token.to_json(text) for token in result.tokens]
+                for name, (_, result) in results.items()
+            }
+        )
+        return status
+    for name, (adapter, result) in results.items():
+        count = len(result.tokens)
+        ratio = f"{result.chars_per_token:.2f}" if count else "-"
+        print(f"{name}: {count} tokens, {ratio} characters/token  [{adapter.label}]")
+        print("  " + " | ".join(visible(token.display) for token in result.tokens))
+    return status

@@ -1,0 +1,200 @@
+"""What every tokenizer adapter returns: tokens with their text, id, character span and bytes.
+
+An adapter wraps one real tokenizer (MeCab, GPT-2's byte-level BPE, a locally trained one, a
+Hugging Face tokenizer) behind :class:`TokenizerAdapter`. Spans are character offsets into the
+text that was tokenized, in order, never outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+TokenKind = Literal["word", "continuation", "space_marker", "byte", "special", "unknown"]
+
+# GPT-2's byte <-> printable character table (the "Ġ" for a space, "Ċ" for a newline ...).
+
+
+def _bytes_to_unicode() -> dict[int, str]:
+    keep = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
+    chars = keep[:]
+    extra = 0
+    for byte in range(256):
+        if byte not in keep:
+            keep.append(byte)
+            chars.append(256 + extra)
+            extra += 1
+    return {byte: chr(char) for byte, char in zip(keep, chars, strict=True)}
+
+
+BYTE_TO_CHAR = _bytes_to_unicode()
+CHAR_TO_BYTE = {char: byte for byte, char in BYTE_TO_CHAR.items()}
+
+
+def byte_level_bytes(piece: str) -> bytes | None:
+    """The bytes behind a byte-level BPE vocabulary string (``Ġ`` is a space); None if not one."""
+    try:
+        return bytes(CHAR_TO_BYTE[char] for char in piece)
+    except KeyError:
+        return None
+
+
+def visible(text: str) -> str:
+    """Control characters as visible symbols (↵ for a newline, ␀ for NUL, ␛ for ESC ...)."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if char == "\n":
+            out.append("↵")
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("␡")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def show_bytes(data: bytes) -> str:
+    """Bytes as ``<e3 81>``."""
+    return "<" + " ".join(f"{byte:02x}" for byte in data) + ">"
+
+
+def readable_bytes(data: bytes) -> str:
+    """Decode ``data`` as UTF-8, showing any bytes that are only part of a character as ``<e3 81>``.
+
+    Never produces U+FFFD: a byte-level token that splits a character is shown as its bytes.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(data):
+        # the longest valid UTF-8 sequence starting here (1-4 bytes)
+        for size in (1, 2, 3, 4):
+            chunk = data[i : i + size]
+            try:
+                out.append(chunk.decode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+            i += size
+            break
+        else:
+            j = i + 1
+            # gather the run of bytes that do not start a valid character here
+            while j < len(data) and not _starts_char(data, j):
+                j += 1
+            out.append(show_bytes(data[i:j]))
+            i = j
+    return "".join(out)
+
+
+def _starts_char(data: bytes, i: int) -> bool:
+    for size in (1, 2, 3, 4):
+        try:
+            data[i : i + size].decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+@dataclass(slots=True)
+class Token:
+    """One token. ``start``/``end`` are character offsets into the tokenized text.
+
+    ``piece`` is the string as it stands in the vocabulary (``##ing``, ``▁の``, ``ãģĵ``);
+    ``display`` is what a person should see (byte pieces that split a character as ``<e3 81>``).
+    ``data`` holds the UTF-8 bytes a byte-level token stands for (None for other tokenizers).
+    """
+
+    piece: str
+    id: int | None
+    start: int
+    end: int
+    display: str
+    kind: TokenKind = "word"
+    data: bytes | None = None
+    features: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self, text: str) -> dict[str, object]:
+        item: dict[str, object] = {
+            "text": text[self.start : self.end],
+            "piece": self.piece,
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "bytes": self.data.hex() if self.data is not None else None,
+            "kind": self.kind,
+        }
+        if self.features:
+            item.update(self.features)
+        return item
+
+
+@dataclass(frozen=True)
+class Tokenization:
+    """A tokenizer's result on one text."""
+
+    tokenizer: str
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def chars_per_token(self) -> float:
+        return len(self.text) / len(self.tokens) if self.tokens else 0.0
+
+    def tokens_at(self, start: int, end: int) -> list[int]:
+        """Indexes of the tokens whose spans overlap ``[start, end)`` (or touch a point)."""
+        found = []
+        for index, token in enumerate(self.tokens):
+            if start == end:
+                if token.start <= start < token.end or token.start == token.end == start:
+                    found.append(index)
+            elif token.start < end and start < token.end:
+                found.append(index)
+        return found
+
+
+class TokenizerAdapter(Protocol):
+    """One tokenizer, loaded and ready."""
+
+    name: str
+    label: str  # what it is, e.g. "GPT-2 byte-level BPE, vocabulary 50,257"
+    byte_level: bool
+
+    def tokenize(self, text: str) -> Tokenization: ...
+
+    def raw(self, text: str) -> object:
+        """The bare library call (what the benchmark compares against)."""
+        ...
+
+
+class TokenizerError(Exception):
+    """A tokenizer cannot be loaded; the message says why and what to do."""
+
+
+def char_offsets(text: str) -> list[int]:
+    """``result[b]`` = the character index that UTF-8 byte offset ``b`` of ``text`` falls in."""
+    table: list[int] = []
+    for index, char in enumerate(text):
+        table.extend([index] * len(char.encode("utf-8", "surrogatepass")))
+    table.append(len(text))
+    return table
+
+
+def clamp_spans(tokens: Iterable[Token], length: int) -> tuple[Token, ...]:
+    """Make spans non-decreasing and inside ``[0, length]`` (defensive; adapters aim for exact)."""
+    out = tuple(tokens)
+    last = 0
+    for token in out:
+        if not (last <= token.start <= token.end <= length):
+            token.start = min(max(token.start, last), length)
+            token.end = min(max(token.end, token.start), length)
+        last = token.start
+    return out
