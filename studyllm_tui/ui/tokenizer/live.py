@@ -6,7 +6,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
@@ -37,12 +36,6 @@ PRESET_TEXTS = (
     "ｶﾀｶﾅ と 全角ＡＢＣ、絵文字👨‍👩‍👧 と e\u0301",
 )
 DEBOUNCE_S = 0.04
-
-
-class LabTextArea(TextArea):
-    """A text area that leaves F6 (the study tab) to the app."""
-
-    BINDINGS = [Binding("f6", "app.show_tab('study')", show=False)]
 
 
 def _row_id(index: int) -> str:
@@ -77,7 +70,7 @@ class LiveSplitter(Vertical):
             )
             yield Checkbox(t("tokenizer.show_ids"), id="tok-ids")
             yield Checkbox(t("tokenizer.mecab_table"), id="tok-table-toggle")
-        yield LabTextArea(BOOK_SENTENCE, id="tok-text", soft_wrap=True)
+        yield TextArea(BOOK_SENTENCE, id="tok-text", soft_wrap=True)
         yield Static(Content(t("tokenizer.legend")), id="tok-legend")
         yield Static("", id="tok-detail", markup=False)
         with VerticalScroll(id="tok-rows"):

@@ -10,13 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Checkbox, DataTable, Input, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from studyllm_tui.core.bpe import TOY_CORPUS_TEXT, CorpusError, PairRow, Stepper, parse_corpus
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled
-from studyllm_tui.ui.tokenizer.live import LabTextArea
 
 SHOWN_WORDS = 300
 
@@ -72,7 +71,7 @@ class BpeStepperView(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bpe-top"):
-            yield LabTextArea(TOY_CORPUS_TEXT, id="bpe-corpus")
+            yield TextArea(TOY_CORPUS_TEXT, id="bpe-corpus")
             with Vertical(id="bpe-controls"):
                 yield Checkbox(t("tokenizer.wordpiece_mode"), id="bpe-wordpiece")
                 with Horizontal(classes="bpe-buttons"):
@@ -99,7 +98,7 @@ class BpeStepperView(Vertical):
     # -- actions -------------------------------------------------------------------------
 
     def action_reset(self) -> None:
-        text = self.query_one("#bpe-corpus", LabTextArea).text
+        text = self.query_one("#bpe-corpus", TextArea).text
         wordpiece = self.query_one("#bpe-wordpiece", Checkbox).value
         self._run(lambda: self._build(text, wordpiece, 0))
 

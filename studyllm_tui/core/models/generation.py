@@ -1,0 +1,318 @@
+"""Token-by-token generation with a causal LM: streamed text and the next-token candidates.
+
+The loop is the one ``generate`` runs (KV cache, temperature, top-k, top-p, seeded sampling),
+written out so that each step can be shown and the job cancelled between two tokens.
+"""
+
+from __future__ import annotations
+
+import inspect
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from studyllm_tui.core.jobs import check_cancelled
+
+REPLACEMENT = "\ufffd"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible next token: its probability as the model gives it (temperature 1) and
+    after the chosen temperature."""
+
+    token_id: int
+    token: str
+    prob: float
+    prob_at_temperature: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One generated token. ``text`` is the new readable text (empty while a character's bytes
+    are incomplete)."""
+
+    index: int
+    token_id: int
+    token: str
+    text: str
+    prob: float
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    max_new_tokens: int = 50
+    temperature: float = 1.0
+    top_k: int = 50
+    top_p: float = 1.0
+    seed: int | None = None
+    do_sample: bool | None = None  # None: sample when temperature > 0
+
+    @property
+    def sampling(self) -> bool:
+        if self.do_sample is None:
+            return self.temperature > 0
+        return self.do_sample and self.temperature > 0
+
+
+@cache
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's byte-to-unicode table, reversed (to show the bytes of a partial character)."""
+    printable = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
+    codes = printable[:]
+    extra = 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            codes.append(256 + extra)
+            extra += 1
+    return {chr(code): byte for byte, code in zip(printable, codes, strict=True)}
+
+
+def _visible(char: str) -> str:
+    if char == "\n":
+        return "↵"
+    if char == "\t":
+        return "⇥"
+    if unicodedata.category(char) in ("Cc", "Cf"):
+        return f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
+    return char
+
+
+def token_label(tokenizer: Any, token_id: int) -> str:
+    """A readable form of one token; a token that is part of a character shows its bytes."""
+    text = tokenizer.decode([token_id], skip_special_tokens=False)
+    if text and REPLACEMENT not in text:
+        return "".join(_visible(char) for char in text)
+    raw = tokenizer.convert_ids_to_tokens(token_id) or ""
+    table = _byte_decoder()
+    if raw and all(char in table for char in raw):
+        return "".join(f"\\x{table[char]:02x}" for char in raw)
+    return raw or text
+
+
+def _prompt_ids(loaded: Any, prompt: str, room: int) -> tuple[list[int], bool]:
+    tokenizer = loaded.tokenizer
+    ids = list(tokenizer(prompt, add_special_tokens=False)["input_ids"])
+    if not ids:
+        start = tokenizer.bos_token_id
+        if start is None:
+            start = tokenizer.eos_token_id
+        ids = [start if start is not None else 0]
+    truncated = len(ids) > room
+    if truncated:
+        ids = ids[-room:]
+    return ids, truncated
+
+
+def _context_size(model: Any) -> int:
+    config = model.config
+    for name in ("n_positions", "max_position_embeddings", "n_ctx"):
+        value = getattr(config, name, None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return 2048
+
+
+def _eos_ids(loaded: Any) -> set[int]:
+    ids: set[int] = set()
+    for source in (getattr(loaded.model, "generation_config", None), loaded.model.config):
+        value = getattr(source, "eos_token_id", None)
+        if isinstance(value, int):
+            ids.add(value)
+        elif isinstance(value, (list, tuple)):
+            ids.update(v for v in value if isinstance(v, int))
+    return ids
+
+
+def _cache_argument(model: Any) -> str:
+    """``cache`` (transformers 5.2x) or ``past_key_values`` (older) for the KV cache."""
+    try:
+        parameters = inspect.signature(model.forward).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        return "past_key_values"
+    return "cache" if "cache" in parameters else "past_key_values"
+
+
+def _cache_of(output: Any) -> Any:
+    cache_value = output.get("cache") if hasattr(output, "get") else None
+    if cache_value is None:
+        cache_value = getattr(output, "past_key_values", None)
+    return cache_value
+
+
+def filter_logits(logits: Any, top_k: int, top_p: float) -> Any:
+    """Set logits outside top-k / the top-p nucleus to -inf (at least one token stays)."""
+    import torch
+
+    if top_k and 0 < top_k < logits.shape[-1]:
+        kth = torch.topk(logits, top_k).values[..., -1, None]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if 0 < top_p < 1:
+        sorted_logits, order = torch.sort(logits, descending=True)
+        probs = torch.softmax(sorted_logits, dim=-1)
+        before = torch.cumsum(probs, dim=-1) - probs
+        remove_sorted = before >= top_p
+        remove_sorted[..., 0] = False
+        remove = remove_sorted.scatter(-1, order, remove_sorted)
+        logits = logits.masked_fill(remove, float("-inf"))
+    return logits
+
+
+class _TextTracker:
+    """Incremental detokenisation: new text only once its characters are complete."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.ids: list[int] = []
+        self.prefix = 0
+        self.read = 0
+
+    def _decode(self, ids: list[int]) -> str:
+        return str(self.tokenizer.decode(ids, skip_special_tokens=True))
+
+    def add(self, token_id: int) -> str:
+        self.ids.append(token_id)
+        before = self._decode(self.ids[self.prefix : self.read])
+        after = self._decode(self.ids[self.prefix :])
+        if len(after) > len(before) and not after.endswith(REPLACEMENT):
+            self.prefix, self.read = self.read, len(self.ids)
+            return after[len(before) :]
+        return ""
+
+    def flush(self) -> str:
+        before = self._decode(self.ids[self.prefix : self.read])
+        after = self._decode(self.ids[self.prefix :])
+        self.prefix = self.read = len(self.ids)
+        return after[len(before) :] if len(after) > len(before) else ""
+
+
+def candidates_from(tokenizer: Any, logits: Any, temperature: float, top_k: int) -> list[Candidate]:
+    """The ``top_k`` most likely next tokens with their probabilities at T=1 and at T."""
+    import torch
+
+    probs = torch.softmax(logits.float(), dim=-1)
+    if temperature > 0:
+        probs_t = torch.softmax(logits.float() / temperature, dim=-1)
+    else:
+        probs_t = torch.zeros_like(probs)
+        probs_t[int(torch.argmax(logits))] = 1.0
+    values, ids = torch.topk(probs, min(top_k, probs.shape[-1]))
+    return [
+        Candidate(int(i), token_label(tokenizer, int(i)), float(p), float(probs_t[int(i)]))
+        for p, i in zip(values.tolist(), ids.tolist(), strict=True)
+    ]
+
+
+def next_token_candidates(
+    loaded: Any, prompt: str, *, top_k: int = 10, temperature: float = 1.0
+) -> list[Candidate]:
+    """What the model would say next after ``prompt``, without generating."""
+    import torch
+
+    ids, _ = _prompt_ids(loaded, prompt, _context_size(loaded.model) - 1)
+    with torch.inference_mode():
+        output = loaded.model(input_ids=torch.tensor([ids], device=loaded.device))
+    return candidates_from(loaded.tokenizer, output.logits[0, -1], temperature, top_k)
+
+
+def generate_steps(
+    loaded: Any,
+    prompt: str,
+    settings: GenerationSettings | None = None,
+    *,
+    cancel: Any = None,
+    show_candidates: int = 0,
+    truncated: list[bool] | None = None,
+) -> Iterator[Step]:
+    """Generate after ``prompt`` one token at a time. ``truncated`` (a list) receives whether
+    the prompt had to be cut to fit the model's context."""
+    import torch
+
+    settings = settings or GenerationSettings()
+    model = loaded.model
+    context = _context_size(model)
+    max_new = max(1, min(settings.max_new_tokens, context - 1))
+    ids, was_cut = _prompt_ids(loaded, prompt, context - max_new)
+    if truncated is not None:
+        truncated.append(was_cut)
+    eos = _eos_ids(loaded)
+    generator = None
+    if settings.sampling:
+        generator = torch.Generator(device=loaded.device)
+        if settings.seed is not None:
+            generator.manual_seed(int(settings.seed))
+        else:
+            generator.seed()
+    tracker = _TextTracker(loaded.tokenizer)
+    input_ids = torch.tensor([ids], device=loaded.device)
+    past = None
+    cache_arg = _cache_argument(model)
+    with torch.inference_mode():
+        for index in range(max_new):
+            check_cancelled(cancel)
+            output = model(input_ids=input_ids, use_cache=True, **{cache_arg: past})
+            past = _cache_of(output)
+            logits = output.logits[0, -1].float()
+            if settings.sampling:
+                scaled = filter_logits(
+                    logits / settings.temperature, settings.top_k, settings.top_p
+                )
+                probs = torch.softmax(scaled, dim=-1)
+                token_id = int(torch.multinomial(probs, 1, generator=generator))
+            else:
+                token_id = int(torch.argmax(logits))
+            candidates: list[Candidate] = []
+            prob = 0.0
+            if show_candidates:
+                candidates = candidates_from(
+                    loaded.tokenizer,
+                    logits,
+                    settings.temperature if settings.sampling else 0.0,
+                    show_candidates,
+                )
+                prob = float(torch.softmax(logits, dim=-1)[token_id])
+            text = tracker.add(token_id)
+            finished = token_id in eos or index == max_new - 1
+            if finished:
+                text += tracker.flush()
+            yield Step(
+                index,
+                token_id,
+                token_label(loaded.tokenizer, token_id) if show_candidates else "",
+                text,
+                prob,
+                candidates,
+            )
+            if finished:
+                return
+            input_ids = torch.tensor([[token_id]], device=loaded.device)
+
+
+def stream_generate(
+    loaded: Any,
+    prompt: str,
+    *,
+    max_new_tokens: int = 50,
+    temperature: float = 1.0,
+    top_k: int = 50,
+    top_p: float = 1.0,
+    seed: int | None = None,
+    do_sample: bool | None = None,
+    cancel: Any = None,
+) -> Iterator[str]:
+    """Text pieces as they are generated; greedy when temperature is 0 or do_sample is False.
+
+    Setting ``cancel`` stops generation before the next token (raises core.jobs.Cancelled).
+    """
+    settings = GenerationSettings(max_new_tokens, temperature, top_k, top_p, seed, do_sample)
+    for step in generate_steps(loaded, prompt, settings, cancel=cancel):
+        if step.text:
+            yield step.text

@@ -1,0 +1,296 @@
+"""Load models for tasks: resolve the files, check the architecture, keep an LRU in a budget.
+
+torch and transformers are imported inside the methods. ``trust_remote_code`` is never
+enabled and safetensors are preferred when a folder has them.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studyllm_tui.core import hub
+from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
+from studyllm_tui.core.models.registry import (
+    CAUSAL_LM,
+    ENCODER,
+    MASKED_LM,
+    SEQ2SEQ,
+    SEQUENCE_CLASSIFICATION,
+    TASKS,
+    TOKEN_CLASSIFICATION,
+    TaskSpec,
+)
+
+
+class ModelLoadError(Exception):
+    """A model folder that cannot be used for the task. The message says why and what to do."""
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to run: its weights, tokenizer and where they came from."""
+
+    task: str
+    model_id: str
+    path: Path
+    model: Any
+    tokenizer: Any
+    device: str
+    size_bytes: int
+
+    @property
+    def spec(self) -> TaskSpec:
+        return TASKS[self.task]
+
+    @property
+    def max_length(self) -> int:
+        """The longest input the model takes (the task's limit or the model's, if smaller)."""
+        limits = [self.spec.max_length]
+        config = self.model.config
+        for name in ("max_position_embeddings", "n_positions"):
+            value = getattr(config, name, None)
+            if isinstance(value, int) and value > 0:
+                limits.append(value)
+        return min(limits)
+
+
+_AUTO_CLASSES = {
+    SEQUENCE_CLASSIFICATION: "AutoModelForSequenceClassification",
+    TOKEN_CLASSIFICATION: "AutoModelForTokenClassification",
+    ENCODER: "AutoModel",
+    SEQ2SEQ: "AutoModelForSeq2SeqLM",
+    CAUSAL_LM: "AutoModelForCausalLM",
+    MASKED_LM: "AutoModelForMaskedLM",
+}
+_ARCH_SUFFIXES = {
+    SEQUENCE_CLASSIFICATION: ("ForSequenceClassification",),
+    TOKEN_CLASSIFICATION: ("ForTokenClassification",),
+    SEQ2SEQ: ("ForConditionalGeneration", "ForSeq2SeqLM"),
+    CAUSAL_LM: ("ForCausalLM", "LMHeadModel"),
+    MASKED_LM: ("ForMaskedLM", "ForPreTraining"),
+}
+_KIND_NAMES = {
+    SEQUENCE_CLASSIFICATION: "a sequence-classification model (…ForSequenceClassification)",
+    TOKEN_CLASSIFICATION: "a token-classification model (…ForTokenClassification)",
+    ENCODER: "an encoder model such as BERT",
+    SEQ2SEQ: "an encoder-decoder model such as T5 (…ForConditionalGeneration)",
+    CAUSAL_LM: "a causal language model such as GPT-2 (…ForCausalLM / …LMHeadModel)",
+    MASKED_LM: "a masked language model such as BERT (…ForMaskedLM)",
+}
+
+
+def check_architecture(task: str, config: Any, model_id: str) -> None:
+    """Raise ModelLoadError when ``config`` describes a model that cannot run ``task``."""
+    spec = TASKS[task]
+    architectures = list(getattr(config, "architectures", None) or [])
+    encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
+    problem = ""
+    if spec.kind == ENCODER:
+        if encoder_decoder or any(a.endswith(_ARCH_SUFFIXES[CAUSAL_LM]) for a in architectures):
+            problem = "it is not an encoder"
+    elif spec.kind == SEQ2SEQ:
+        if not encoder_decoder:
+            problem = "it is not an encoder-decoder model"
+    elif not architectures:
+        problem = "its config.json names no architecture"
+    elif not any(a.endswith(_ARCH_SUFFIXES[spec.kind]) for a in architectures):
+        problem = f"it is a {', '.join(architectures)}"
+    if not problem and task == "sts" and getattr(config, "num_labels", 1) != 1:
+        problem = f"it has {config.num_labels} labels, not one regression output"
+    if not problem and task == "nli" and getattr(config, "num_labels", 3) != 3:
+        problem = f"it has {config.num_labels} labels, not 3"
+    if problem:
+        raise ModelLoadError(
+            f"{model_id} cannot run the {task} task: {problem}; {task} needs "
+            f"{_KIND_NAMES[spec.kind]}. Choose another model with --model {task}=ID_OR_PATH."
+        )
+
+
+def choose_device(setting: str = "auto") -> str:
+    """cuda, then mps, then cpu for ``auto``; an explicit choice that is not there is an error."""
+    import torch
+
+    cuda = torch.cuda.is_available()
+    mps = bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
+    if setting == "auto":
+        return "cuda" if cuda else "mps" if mps else "cpu"
+    if setting == "cuda" and not cuda:
+        raise ModelLoadError("device cuda was asked for, but no CUDA GPU is available")
+    if setting == "mps" and not mps:
+        raise ModelLoadError("device mps was asked for, but Apple MPS is not available")
+    return setting
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+class ModelManager:
+    """Loads task models and keeps the recently used ones within a memory budget."""
+
+    def __init__(self, memory_budget_mb: int = 4096, device: str = "auto") -> None:
+        self.memory_budget_mb = memory_budget_mb
+        self.device_setting = device
+        self.models: OrderedDict[tuple[str, str], LoadedModel] = OrderedDict()
+        self.overrides: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._load_locks: dict[tuple[str, str], threading.Lock] = {}
+
+    def configure(self, config: Any) -> None:
+        """Take budget, device and model overrides from a Config."""
+        self.memory_budget_mb = int(getattr(config, "memory_budget_mb", self.memory_budget_mb))
+        self.device_setting = str(getattr(config, "device", self.device_setting) or "auto")
+        self.overrides = dict(getattr(config, "models", {}) or {})
+
+    def model_id_for(self, task: str, model: str | None = None) -> str:
+        if task not in TASKS:
+            raise ModelLoadError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+        return model or self.overrides.get(task) or TASKS[task].model
+
+    @property
+    def used_bytes(self) -> int:
+        with self._lock:
+            return sum(m.size_bytes for m in self.models.values())
+
+    def get_loaded(self, task: str, model: str | None = None) -> LoadedModel | None:
+        key = (task, self.model_id_for(task, model))
+        with self._lock:
+            return self.models.get(key)
+
+    def load(
+        self,
+        task: str,
+        model: str | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: Any = None,
+    ) -> LoadedModel:
+        """The model for ``task`` (``model`` overrides config and default), loading it if needed."""
+        model_id = self.model_id_for(task, model)
+        key = (task, model_id)
+        with self._lock:
+            loaded = self.models.get(key)
+            if loaded is not None:
+                self.models.move_to_end(key)
+                return loaded
+            load_lock = self._load_locks.setdefault(key, threading.Lock())
+        with load_lock:
+            with self._lock:
+                loaded = self.models.get(key)
+                if loaded is not None:
+                    self.models.move_to_end(key)
+                    return loaded
+            path = hub.resolve(model_id, progress=progress, cancel=cancel)
+            check_cancelled(cancel)
+            loaded = self._load_from(task, model_id, path, progress)
+            check_cancelled(cancel)
+            with self._lock:
+                self.models[key] = loaded
+                self._evict(keep=key)
+            return loaded
+
+    def _load_from(
+        self, task: str, model_id: str, path: Path, progress: ProgressCallback | None
+    ) -> LoadedModel:
+        report = progress or (lambda _: None)
+        report(Progress("load", 0, 3, "config"))
+        import transformers
+
+        _quiet_transformers()
+        spec = TASKS[task]
+        try:
+            config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
+        except Exception as error:
+            raise ModelLoadError(
+                f"{model_id}: {path} does not hold a usable model config.json ({_short(error)})"
+            ) from error
+        check_architecture(task, config, model_id)
+        device = choose_device(self.device_setting)
+        report(Progress("load", 1, 3, "tokenizer"))
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+        except Exception as error:
+            raise ModelLoadError(
+                f"{model_id}: its tokenizer cannot be loaded from {path} ({_short(error)})"
+            ) from error
+        report(Progress("load", 2, 3, "weights"))
+        auto_class = getattr(transformers, _AUTO_CLASSES[spec.kind])
+        safetensors = any(path.glob("*.safetensors"))
+        try:
+            model = auto_class.from_pretrained(
+                path,
+                config=config,
+                trust_remote_code=False,
+                use_safetensors=True if safetensors else None,
+            )
+        except Exception as error:
+            raise ModelLoadError(
+                f"{model_id}: the weights in {path} cannot be loaded ({_short(error)}); the "
+                "folder may be incomplete or broken — download it again"
+            ) from error
+        model.to(device)
+        model.eval()
+        size = sum(p.numel() * p.element_size() for p in model.parameters())
+        size += sum(b.numel() * b.element_size() for b in model.buffers())
+        report(Progress("load", 3, 3, device))
+        return LoadedModel(task, model_id, path, model, tokenizer, device, int(size))
+
+    def _evict(self, keep: tuple[str, str]) -> None:
+        budget = self.memory_budget_mb * 1024 * 1024
+        evicted = False
+        while self.used_bytes > budget and len(self.models) > 1:
+            key = next(iter(self.models))
+            if key == keep:
+                self.models.move_to_end(key)
+                key = next(iter(self.models))
+                if key == keep:
+                    break
+            self.models.pop(key)
+            evicted = True
+        if evicted:
+            _free_memory()
+
+    def unload(self, task: str | None = None) -> None:
+        """Forget loaded models (all of them, or those of one task) and free their memory."""
+        with self._lock:
+            for key in [k for k in self.models if task is None or k[0] == task]:
+                self.models.pop(key)
+        _free_memory()
+
+
+def _free_memory() -> None:
+    gc.collect()
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except Exception:  # pragma: no cover - freeing is best effort
+        pass
+
+
+def _short(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
+
+
+_manager: ModelManager | None = None
+_manager_lock = threading.Lock()
+
+
+def get_manager(config: Any = None) -> ModelManager:
+    """The process's one ModelManager, configured from ``config`` when given."""
+    global _manager
+    with _manager_lock:
+        if _manager is None:
+            _manager = ModelManager()
+        if config is not None:
+            _manager.configure(config)
+        return _manager

@@ -1,0 +1,291 @@
+"""Loading prompt-task YAML files (one task per file), one problem per mistake with its line.
+
+The shipped tasks (``studyllm_tui/data/prompts``) are read first; the user's files
+(:func:`~studyllm_tui.core.paths.user_prompts_dir`) add tasks or replace shipped ones by ``id``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from studyllm_tui.core import paths
+from studyllm_tui.core.problems import Problem, yaml_error_line
+from studyllm_tui.core.prompts.model import METRICS, Item, PromptLibrary, PromptTask
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+REQUIRED = ("id", "name", "instruction", "input_format", "answer_prefix", "examples")
+OPTIONAL = ("name_en", "description", "fields", "labels", "metric", "max_new_tokens", "stop", "dev")
+KNOWN = frozenset((*REQUIRED, *OPTIONAL))
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MIN_EXAMPLES = 2
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _value(node: yaml.Node) -> Any:
+    return SafeConstructor().construct_document(node)
+
+
+def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    return {str(k.value): (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(_text(v) for v in value)
+
+
+class _FileReader:
+    def __init__(self, file: Path, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.file, line, message))
+
+    def read(self) -> PromptTask | None:
+        try:
+            text = self.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem(0, f"cannot be read: {error}")
+            return None
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError as error:
+            reason = str(getattr(error, "problem", "") or error).splitlines()[0]
+            self.problem(yaml_error_line(error), f"broken YAML: {reason}")
+            return None
+        if root is None:
+            self.problem(0, "empty file (expected a prompt task)")
+            return None
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(_line(root), "a prompt task must be a mapping of fields")
+            return None
+        return self.task(root)
+
+    def task(self, root: yaml.MappingNode) -> PromptTask | None:
+        nodes = _mapping(root)
+        for key, (key_node, _) in nodes.items():
+            if key not in KNOWN:
+                self.problem(
+                    _line(key_node), f"unknown field {key!r} (known: {', '.join(sorted(KNOWN))})"
+                )
+        values = {key: _value(value) for key, (_, value) in nodes.items() if key in KNOWN}
+        lines = {key: _line(value) for key, (_, value) in nodes.items()}
+        missing = [
+            name for name in REQUIRED if name not in values or values[name] in (None, "", [])
+        ]
+        if missing:
+            self.problem(_line(root), f"missing or empty field(s): {', '.join(missing)}")
+            return None
+        ok = True
+        task_id = values["id"]
+        if not isinstance(task_id, str) or not ID_PATTERN.match(task_id):
+            self.problem(
+                lines["id"], f"id {task_id!r} must be lower-case ascii, digits, '-' or '_'"
+            )
+            return None
+        name, name_en = values["name"], values.get("name_en", "")
+        if isinstance(name, dict):  # name: {ja: ..., en: ...}
+            name, name_en = name.get("ja", ""), name.get("en", name_en)
+        for label, value in (("name", name), ("instruction", values["instruction"])):
+            if not _text(value):
+                self.problem(lines[label], f"{task_id}: {label} must be text")
+                ok = False
+        for label in ("input_format", "answer_prefix", "description", "name_en"):
+            if label in values and not isinstance(values[label], str):
+                self.problem(lines[label], f"{task_id}: {label} must be text")
+                ok = False
+        if not ok:
+            return None
+        field_names = values.get("fields", ["input"])
+        if (
+            not _text_list(field_names)
+            or not field_names
+            or len(set(field_names)) != len(field_names)
+        ):
+            self.problem(
+                lines.get("fields", 0), f"{task_id}: fields must be a list of distinct names"
+            )
+            return None
+        used = PLACEHOLDER.findall(values["input_format"])
+        for field_name in field_names:
+            if field_name not in used:
+                self.problem(
+                    lines["input_format"], f"{task_id}: input_format has no {{{field_name}}}"
+                )
+                ok = False
+        for field_name in used:
+            if field_name not in field_names:
+                known = ", ".join(field_names)
+                self.problem(
+                    lines["input_format"],
+                    f"{task_id}: input_format uses {{{field_name}}}, which is not a field ({known})",
+                )
+                ok = False
+        labels = values.get("labels") or []
+        if not _text_list(labels) or len(set(labels)) != len(labels):
+            self.problem(
+                lines.get("labels", 0), f"{task_id}: labels must be a list of distinct texts"
+            )
+            ok = False
+            labels = []
+        metric = values.get("metric", "label" if labels else "exact")
+        if metric not in METRICS:
+            self.problem(
+                lines.get("metric", 0), f"{task_id}: metric must be one of {', '.join(METRICS)}"
+            )
+            ok = False
+        elif metric == "label" and not labels:
+            self.problem(lines.get("metric", 0), f"{task_id}: metric 'label' needs labels")
+            ok = False
+        max_new = values.get("max_new_tokens", 32)
+        if isinstance(max_new, bool) or not isinstance(max_new, int) or not 1 <= max_new <= 1024:
+            self.problem(
+                lines.get("max_new_tokens", 0),
+                f"{task_id}: max_new_tokens must be a whole number 1-1024",
+            )
+            ok = False
+        stop = values.get("stop", ["\n"])
+        if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
+            self.problem(lines.get("stop", 0), f"{task_id}: stop must be a list of texts")
+            ok = False
+        examples = self.items(task_id, "examples", nodes["examples"][1], field_names, labels)
+        dev = (
+            self.items(task_id, "dev", nodes["dev"][1], field_names, labels)
+            if "dev" in nodes
+            else []
+        )
+        if examples is None or dev is None or not ok:
+            return None
+        if len(examples) < MIN_EXAMPLES:
+            self.problem(
+                lines["examples"],
+                f"{task_id}: needs at least {MIN_EXAMPLES} examples (has {len(examples)})",
+            )
+            return None
+        bank = {tuple(sorted(item.fields.items())) for item in examples}
+        for item in dev:
+            if tuple(sorted(item.fields.items())) in bank:
+                self.problem(
+                    item.line,
+                    f"{task_id}: dev item is also an example (the dev set must be unseen)",
+                )
+        return PromptTask(
+            id=task_id,
+            name=str(name).strip(),
+            name_en=str(name_en or "").strip(),
+            instruction=str(values["instruction"]).strip(),
+            input_format=values["input_format"],
+            answer_prefix=values["answer_prefix"],
+            fields=tuple(field_names),
+            examples=tuple(examples),
+            dev=tuple(dev),
+            labels=tuple(labels),
+            metric=metric,
+            max_new_tokens=max_new,
+            stop=tuple(stop),
+            description=str(values.get("description", "")).strip(),
+            source=self.file,
+            line=_line(root),
+        )
+
+    def items(
+        self, task_id: str, key: str, node: yaml.Node, field_names: list[str], labels: list[str]
+    ) -> list[Item] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(_line(node), f"{task_id}: {key} must be a list")
+            return None
+        items: list[Item] = []
+        for item_node in node.value:
+            line = _line(item_node)
+            if not isinstance(item_node, yaml.MappingNode):
+                self.problem(line, f"{task_id}: each {key} entry must be a mapping")
+                continue
+            data = _value(item_node)
+            unknown = set(data) - {*field_names, "answer", "also"}
+            if unknown:
+                self.problem(
+                    line,
+                    f"{task_id}: unknown key(s) {', '.join(sorted(map(str, unknown)))} in {key} entry",
+                )
+            missing = [name for name in (*field_names, "answer") if not _text(data.get(name))]
+            if missing:
+                self.problem(line, f"{task_id}: {key} entry lacks {', '.join(missing)}")
+                continue
+            answer = str(data["answer"]).strip()
+            if labels and answer not in labels:
+                self.problem(
+                    line,
+                    f"{task_id}: answer {answer!r} is not one of the labels ({', '.join(labels)})",
+                )
+                continue
+            also = data.get("also", [])
+            if not isinstance(also, list) or not all(_text(v) for v in also):
+                self.problem(line, f"{task_id}: also must be a list of texts")
+                also = []
+            fields = {name: str(data[name]).strip() for name in field_names}
+            items.append(Item(fields, answer, tuple(str(v).strip() for v in also), line))
+        return items
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def load_task_files(layers: Iterable[Iterable[Path]]) -> PromptLibrary:
+    """Load layers of files in order; a later layer's task replaces an earlier one's ``id``."""
+    library = PromptLibrary()
+    for files in layers:
+        seen: dict[str, PromptTask] = {}
+        for file in files:
+            library.files.append(file)
+            task = _FileReader(file, library.problems).read()
+            if task is None:
+                continue
+            if task.id in seen:
+                first = seen[task.id]
+                library.problems.append(
+                    Problem(
+                        file,
+                        task.line,
+                        f"duplicate id {task.id!r} (first defined at {first.source}:{first.line})",
+                    )
+                )
+                continue
+            seen[task.id] = task
+            library.tasks[task.id] = task
+    library.problems.sort()
+    return library
+
+
+def shipped_prompts_dir() -> Path:
+    return paths.package_data_dir("prompts")
+
+
+def load_prompt_tasks(
+    shipped: Path | None = None, user: Path | None = None, include_user: bool = True
+) -> PromptLibrary:
+    """The shipped prompt tasks plus the user's own (which add or replace tasks)."""
+    layers = [yaml_files(shipped or shipped_prompts_dir())]
+    if include_user:
+        layers.append(yaml_files(user or paths.user_prompts_dir()))
+    return load_task_files(layers)

@@ -1,0 +1,433 @@
+"""A remote backend: any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, LM Studio ...).
+
+``plain`` and ``alpaca`` prompts go to ``/completions`` as the exact text; ``chat`` prompts go to
+``/chat/completions`` as messages. The API key is read from the environment variable the
+config names, sent as a bearer token, and never written anywhere or shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import math
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from studyllm_tui.core.i18n import t
+from studyllm_tui.core.jobs import Cancelled, ProgressCallback, check_cancelled
+from studyllm_tui.core.prompts.assemble import AssembledPrompt
+from studyllm_tui.core.prompts.backend import (
+    BackendError,
+    LabelScores,
+    ScoringUnavailable,
+    StreamInterrupted,
+    normalise,
+)
+
+TOP_LOGPROBS = 20
+_MAX_ERROR_BODY = 4000
+
+
+def _server_message(body: bytes) -> str:
+    """The ``error.message`` of an OpenAI-style error body, else its first line."""
+    text = body[:_MAX_ERROR_BODY].decode("utf-8", "replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text.splitlines()[0][:200] if text else ""
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("message", ""))[:200]
+    if isinstance(error, str):
+        return error[:200]
+    return text[:200]
+
+
+class RemoteBackend:
+    name = "remote"
+
+    def __init__(
+        self,
+        endpoint: str,
+        model: str,
+        api_key_env: str = "OPENAI_API_KEY",
+        timeout_s: float = 60.0,
+        streaming: bool = True,
+    ) -> None:
+        if not endpoint.strip():
+            raise BackendError(t("prompt.err_no_endpoint"), "config")
+        if not model.strip():
+            raise BackendError(t("prompt.err_no_endpoint_model"), "config")
+        base = endpoint.strip().rstrip("/")
+        for tail in ("/chat/completions", "/completions"):
+            if base.endswith(tail):
+                base = base[: -len(tail)]
+        parts = urlsplit(base if "://" in base else f"http://{base}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BackendError(t("prompt.err_bad_endpoint", url=endpoint), "config")
+        self.url = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
+        self._path = parts.path
+        self.model = model.strip()
+        self.api_key_env = api_key_env
+        self.timeout_s = timeout_s
+        self.streaming = streaming
+        self.prompt_tokens: dict[str, int] = {}  # prompt text -> tokens the server reported
+
+    def describe(self) -> str:
+        return f"{self.model} @ {self.url}"
+
+    def prepare(self, progress: ProgressCallback, cancel: threading.Event | None) -> None:
+        """Nothing to load: the server holds the model."""
+
+    def render(self, prompt: AssembledPrompt) -> str:
+        return prompt.text
+
+    def count_tokens(self, prompt: AssembledPrompt) -> int | None:
+        return self.prompt_tokens.get(prompt.text)
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+        }
+        key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _open(
+        self, route: str, body: dict[str, Any], cancel: threading.Event | None
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, threading.Event]:
+        """POST ``body``; return the open connection, its response and a done-event for the watcher."""
+        check_cancelled(cancel)
+        connection_class = (
+            http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
+        )
+        conn = connection_class(self._host, self._port, timeout=self.timeout_s)
+        done = threading.Event()
+        payload = json.dumps({"model": self.model, **body}, ensure_ascii=False).encode("utf-8")
+        try:
+            conn.request("POST", f"{self._path}{route}", body=payload, headers=self._headers())
+            # http.client forgets the socket once a closing response arrives: hold it here.
+            if cancel is not None and conn.sock is not None:
+                threading.Thread(target=_watch, args=(conn.sock, cancel, done), daemon=True).start()
+            response = conn.getresponse()
+        except BaseException as error:
+            done.set()
+            conn.close()
+            if cancel is not None and cancel.is_set():
+                raise Cancelled from error
+            raise self._network_error(error) from error
+        if response.status >= 400:
+            try:
+                message = _server_message(response.read(_MAX_ERROR_BODY))
+            except OSError:
+                message = ""
+            done.set()
+            conn.close()
+            raise self._http_error(response.status, message, response.getheader("Retry-After"))
+        return conn, response, done
+
+    def _network_error(self, error: BaseException) -> BackendError:
+        if isinstance(error, ConnectionRefusedError):
+            return BackendError(t("prompt.err_refused", url=self.url), "refused")
+        if isinstance(error, (TimeoutError, socket.timeout)):
+            return BackendError(
+                t("prompt.err_timeout", url=self.url, seconds=f"{self.timeout_s:g}"), "timeout"
+            )
+        if isinstance(error, socket.gaierror):
+            return BackendError(t("prompt.err_unknown_host", host=self._host), "unreachable")
+        if isinstance(error, (OSError, http.client.HTTPException)):
+            return BackendError(
+                t("prompt.err_network", url=self.url, reason=str(error) or type(error).__name__),
+                "unreachable",
+            )
+        raise error
+
+    def _http_error(self, status: int, message: str, retry_after: str | None) -> BackendError:
+        detail = f" ({message})" if message else ""
+        if status in (401, 403):
+            key_set = bool(os.environ.get(self.api_key_env, "")) if self.api_key_env else False
+            key = "err_auth_bad_key" if key_set else "err_auth_no_key"
+            return BackendError(
+                t(f"prompt.{key}", status=status, env=self.api_key_env) + detail, "auth"
+            )
+        if status == 404:
+            return BackendError(
+                t("prompt.err_not_found", model=self.model, url=self.url) + detail, "not_found"
+            )
+        if status == 429:
+            wait = t("prompt.err_retry_after", seconds=retry_after) if retry_after else ""
+            return BackendError(t("prompt.err_rate_limited") + wait + detail, "rate_limited")
+        if status >= 500:
+            return BackendError(t("prompt.err_server", status=status) + detail, "server")
+        return BackendError(t("prompt.err_http", status=status) + detail, "http")
+
+    def _post_json(
+        self, route: str, body: dict[str, Any], cancel: threading.Event | None
+    ) -> dict[str, Any]:
+        conn, response, done = self._open(route, body, cancel)
+        try:
+            raw = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled from error
+            raise self._network_error(error) from error
+        finally:
+            done.set()
+            conn.close()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise BackendError(
+                t("prompt.err_malformed", start=raw[:80].decode("utf-8", "replace")), "malformed"
+            ) from error
+        if not isinstance(data, dict):
+            raise BackendError(
+                t("prompt.err_malformed", start=raw[:80].decode("utf-8", "replace")), "malformed"
+            )
+        if "error" in data:
+            raise BackendError(t("prompt.err_server_said", message=_server_message(raw)), "server")
+        return data
+
+    # -- generation ------------------------------------------------------------------------
+
+    def _body(
+        self, prompt: AssembledPrompt, max_new_tokens: int, stop: tuple[str, ...], seed: int
+    ) -> tuple[str, dict[str, Any]]:
+        body: dict[str, Any] = {"max_tokens": max_new_tokens, "temperature": 0.0, "seed": seed}
+        if stop:
+            body["stop"] = list(stop)[:4]
+        if prompt.is_chat:
+            return "/chat/completions", {"messages": list(prompt.messages), **body}
+        return "/completions", {"prompt": prompt.text, **body}
+
+    def stream(
+        self,
+        prompt: AssembledPrompt,
+        *,
+        max_new_tokens: int,
+        stop: tuple[str, ...],
+        seed: int,
+        cancel: threading.Event | None,
+    ) -> Iterator[str]:
+        route, body = self._body(prompt, max_new_tokens, stop, seed)
+        if not self.streaming:
+            data = self._post_json(route, body, cancel)
+            self._note_usage(prompt, data)
+            yield _choice_text(data, prompt.is_chat, stream=False)
+            return
+        conn, response, done = self._open(route, {**body, "stream": True}, cancel)
+        received = ""
+        finished = False
+        try:
+            while True:
+                try:
+                    line = response.readline()
+                except (OSError, http.client.HTTPException) as error:
+                    if cancel is not None and cancel.is_set():
+                        raise Cancelled from error
+                    reason = self._network_error(error)
+                    raise StreamInterrupted(
+                        t("prompt.err_stream_cut", chars=len(received)) + f" ({reason})", received
+                    ) from error
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled
+                if not line:
+                    break
+                text = line.decode("utf-8", "replace").strip()
+                if not text.startswith("data:"):
+                    continue
+                data_text = text[5:].strip()
+                if data_text == "[DONE]":
+                    finished = True
+                    break
+                try:
+                    chunk = json.loads(data_text)
+                except ValueError as error:
+                    raise StreamInterrupted(
+                        t("prompt.err_malformed_chunk", start=data_text[:80]), received
+                    ) from error
+                if isinstance(chunk, dict) and "error" in chunk:
+                    message = t(
+                        "prompt.err_server_said", message=_server_message(data_text.encode())
+                    )
+                    raise StreamInterrupted(message, received)
+                piece = _choice_text(chunk, prompt.is_chat, stream=True)
+                self._note_usage(prompt, chunk)
+                if _finish_reason(chunk):
+                    finished = True
+                if piece:
+                    received += piece
+                    yield piece
+        finally:
+            done.set()
+            conn.close()
+        if not finished:
+            raise StreamInterrupted(t("prompt.err_stream_cut", chars=len(received)), received)
+
+    def _note_usage(self, prompt: AssembledPrompt, data: Any) -> None:
+        usage = data.get("usage") if isinstance(data, dict) else None
+        if isinstance(usage, dict) and isinstance(usage.get("prompt_tokens"), int):
+            self.prompt_tokens[prompt.text] = usage["prompt_tokens"]
+
+    # -- label scores ----------------------------------------------------------------------
+
+    def score_labels(
+        self, prompt: AssembledPrompt, labels: tuple[str, ...], cancel: threading.Event | None
+    ) -> LabelScores:
+        if prompt.is_chat:
+            return self._first_token_scores(prompt, labels, cancel)
+        try:
+            return self._echo_scores(prompt, labels, cancel)
+        except ScoringUnavailable:
+            return self._first_token_scores(prompt, labels, cancel)
+        except BackendError as error:
+            if error.kind not in ("http", "server"):
+                raise
+            return self._first_token_scores(prompt, labels, cancel)
+
+    def _echo_scores(
+        self, prompt: AssembledPrompt, labels: tuple[str, ...], cancel: threading.Event | None
+    ) -> LabelScores:
+        """Each label's full log-probability: the prompt + label echoed back with logprobs."""
+        logprobs: dict[str, float] = {}
+        start = len(prompt.text)
+        for label in labels:
+            body = {
+                "prompt": prompt.text + label,
+                "max_tokens": 0,
+                "echo": True,
+                "logprobs": 1,
+                "temperature": 0.0,
+            }
+            data = self._post_json("/completions", body, cancel)
+            info = _first_choice(data).get("logprobs") or {}
+            tokens, values, offsets = (
+                info.get("tokens"),
+                info.get("token_logprobs"),
+                info.get("text_offset"),
+            )
+            if not (
+                isinstance(tokens, list) and isinstance(values, list) and isinstance(offsets, list)
+            ):
+                raise ScoringUnavailable(t("prompt.no_echo_logprobs"))
+            total, counted = 0.0, 0
+            for token, value, offset in zip(tokens, values, offsets, strict=False):
+                if (
+                    isinstance(offset, int)
+                    and offset + len(str(token)) > start
+                    and value is not None
+                ):
+                    total += float(value)
+                    counted += 1
+            if not counted:
+                raise ScoringUnavailable(t("prompt.no_echo_logprobs"))
+            logprobs[label] = total
+        return LabelScores(normalise(logprobs), logprobs, "full")
+
+    def _first_token_scores(
+        self, prompt: AssembledPrompt, labels: tuple[str, ...], cancel: threading.Event | None
+    ) -> LabelScores:
+        """Only the next token's top log-probabilities: each label scored by its first token."""
+        if prompt.is_chat:
+            body = {
+                "messages": list(prompt.messages),
+                "max_tokens": 1,
+                "temperature": 0.0,
+                "logprobs": True,
+                "top_logprobs": TOP_LOGPROBS,
+            }
+            data = self._post_json("/chat/completions", body, cancel)
+            content = (_first_choice(data).get("logprobs") or {}).get("content")
+            top = content[0].get("top_logprobs") if isinstance(content, list) and content else None
+            pairs = (
+                [(str(e.get("token", "")), e.get("logprob")) for e in top]
+                if isinstance(top, list)
+                else None
+            )
+        else:
+            body = {
+                "prompt": prompt.text,
+                "max_tokens": 1,
+                "temperature": 0.0,
+                "logprobs": TOP_LOGPROBS,
+            }
+            data = self._post_json("/completions", body, cancel)
+            tops = (_first_choice(data).get("logprobs") or {}).get("top_logprobs")
+            first = tops[0] if isinstance(tops, list) and tops else None
+            pairs = list(first.items()) if isinstance(first, dict) else None
+        if not pairs:
+            raise ScoringUnavailable(t("prompt.no_logprobs", model=self.model, url=self.url))
+        logprobs = {label: -math.inf for label in labels}
+        for token, value in pairs:
+            piece = token.strip()
+            if not piece or not isinstance(value, (int, float)):
+                continue
+            for label in labels:
+                if label.startswith(piece) or piece.startswith(label):
+                    logprobs[label] = float(_logaddexp(logprobs[label], float(value)))
+        if all(v == -math.inf for v in logprobs.values()):
+            raise ScoringUnavailable(t("prompt.no_label_in_top", top=TOP_LOGPROBS))
+        return LabelScores(
+            normalise(logprobs), logprobs, "first-token", t("prompt.first_token_note")
+        )
+
+
+def _logaddexp(a: float, b: float) -> float:
+    if a == -math.inf:
+        return b
+    top = max(a, b)
+    return top + math.log(math.exp(a - top) + math.exp(b - top))
+
+
+def _first_choice(data: dict[str, Any]) -> dict[str, Any]:
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise BackendError(t("prompt.err_no_choices"), "malformed")
+    return choices[0]
+
+
+def _finish_reason(chunk: Any) -> bool:
+    if not isinstance(chunk, dict):
+        return False
+    choices = chunk.get("choices")
+    return bool(
+        isinstance(choices, list)
+        and choices
+        and isinstance(choices[0], dict)
+        and choices[0].get("finish_reason")
+    )
+
+
+def _choice_text(data: Any, chat: bool, stream: bool) -> str:
+    if not isinstance(data, dict):
+        raise BackendError(t("prompt.err_no_choices"), "malformed")
+    choices = data.get("choices")
+    if stream and isinstance(choices, list) and not choices:
+        return ""  # e.g. a final usage-only chunk
+    choice = _first_choice(data)
+    if not chat:
+        text = choice.get("text")
+    elif stream:
+        text = (choice.get("delta") or {}).get("content")
+    else:
+        text = (choice.get("message") or {}).get("content")
+    return text if isinstance(text, str) else ""
+
+
+def _watch(sock: socket.socket, cancel: threading.Event, done: threading.Event) -> None:
+    """Shut the socket down when ``cancel`` is set, so that a blocked read returns at once."""
+    while not done.wait(0.05):
+        if cancel.is_set():
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            return

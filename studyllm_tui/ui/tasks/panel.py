@@ -1,0 +1,242 @@
+"""One task's panel: model card, inputs, decoding options, status line and the result picture."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static, TextArea
+
+from studyllm_tui.core.i18n import language, t
+from studyllm_tui.core.models.registry import TASKS
+from studyllm_tui.ui.tasks import render
+
+SUMMARY_PRESET_IDS = ("greedy", "no-repeat", "beam", "t05", "t13", "topk", "topp")
+
+
+class TaskPanel(Vertical):
+    """Inputs, options, status and result of one task."""
+
+    def __init__(self, task: str, model_id: str, cached: bool) -> None:
+        super().__init__(id=f"panel-{task}", classes="task-panel")
+        self.task_id = task
+        self.spec = TASKS[task]
+        self.model_id = model_id
+        self.cached = cached
+        self.last_result: Any = None
+        self.streamed = Text()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.card(), id="card", classes="task-card")
+        examples = list(self.spec.examples)
+        if self.task_id == "embed":
+            yield Label(t("tasks.in_sentences"))
+            yield TextArea("\n".join(examples), id="in-0", classes="task-input tall")
+        else:
+            for index, name in enumerate(self.spec.input_names):
+                yield Label(t(f"tasks.in_{name}"))
+                text = examples[index] if index < len(examples) else ""
+                tall = "tall" if name in ("article", "text", "prompt") else ""
+                yield TextArea(text, id=f"in-{index}", classes=f"task-input {tall}")
+        yield from self.compose_options()
+        with Horizontal(classes="task-run-row"):
+            yield Button(t("tasks.run_button"), id="run", variant="primary")
+            yield Static(Text(t("tasks.status_idle")), id="status", classes="task-status")
+            yield ProgressBar(id="progress", show_eta=False, total=None)
+        with VerticalScroll(id="result-scroll", classes="task-result"):
+            yield Static(id="notice", classes="task-notice")
+            yield Static(id="result")
+            yield Static(id="extra")
+
+    def compose_options(self) -> ComposeResult:
+        if self.task_id == "embed":
+            with Horizontal(classes="task-options"):
+                yield Label(t("tasks.pooling"))
+                yield Select(
+                    [(t("tasks.pooling_cls"), "cls"), (t("tasks.pooling_mean"), "mean")],
+                    value="cls",
+                    allow_blank=False,
+                    id="opt-pooling",
+                )
+        elif self.task_id == "ner":
+            with Horizontal(classes="task-options"):
+                yield Checkbox(t("tasks.show_bio"), id="opt-bio")
+        elif self.task_id == "fill-mask":
+            with Horizontal(classes="task-options"):
+                yield Label("top-k")
+                yield Input("5", id="opt-top_k", type="integer", classes="num")
+        elif self.task_id == "summarize":
+            with Horizontal(classes="task-options"):
+                yield Label(t("tasks.preset"))
+                yield Select(
+                    [(t(f"tasks.preset_{p.replace('-', '_')}"), p) for p in SUMMARY_PRESET_IDS],
+                    value="greedy",
+                    allow_blank=False,
+                    id="opt-preset",
+                )
+                yield from self._number_inputs(
+                    ("num_beams", "3"), ("temperature", "1.0"), ("top_k", "50"), ("top_p", "1.0")
+                )
+            with Horizontal(classes="task-options"):
+                yield from self._number_inputs(
+                    ("no_repeat_ngram_size", "0"),
+                    ("min_new_tokens", "0"),
+                    ("max_new_tokens", "64"),
+                    ("seed", "42"),
+                )
+        elif self.task_id == "generate":
+            with Horizontal(classes="task-options"):
+                yield from self._number_inputs(
+                    ("temperature", "1.0"),
+                    ("top_k", "50"),
+                    ("top_p", "0.95"),
+                    ("max_new_tokens", "30"),
+                    ("seed", "42"),
+                )
+
+    def _number_inputs(self, *items: tuple[str, str]) -> ComposeResult:
+        for name, default in items:
+            yield Label(name)
+            yield Input(default, id=f"opt-{name}", type="number", classes="num")
+
+    # -- content ----------------------------------------------------------------------------
+
+    def card(self) -> Text:
+        from studyllm_tui.core.hub import format_bytes
+
+        lang = language()
+        spec = self.spec
+        out = Text()
+        out.append(spec.text("title", lang), style="bold")
+        out.append(f"   {t('tasks.book')} {spec.book}\n" if spec.book else "\n", style="dim")
+        out.append(f"{t('tasks.model')}: ", style="bold")
+        out.append(self.model_id)
+        if self.model_id == spec.model:
+            size = format_bytes(spec.size_bytes)
+            out.append(f"  ({spec.params} params, {size}, {spec.licence})", style="dim")
+        state = t("tasks.cached") if self.cached else t("tasks.not_cached")
+        out.append(f"  [{state}]\n", style="green" if self.cached else "yellow")
+        out.append(f"{t('tasks.how_to_read')}: ", style="bold")
+        out.append(spec.text("how_to_read", lang))
+        return out
+
+    def inputs(self) -> list[str]:
+        areas = list(self.query(".task-input").results(TextArea))
+        if self.task_id == "embed":
+            return [line for line in areas[0].text.splitlines() if line.strip()]
+        return [area.text for area in areas]
+
+    def options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        for widget in self.query(Input):
+            if widget.id and widget.id.startswith("opt-") and widget.value.strip():
+                name = widget.id[4:]
+                try:
+                    value = float(widget.value)
+                except ValueError:
+                    continue
+                options[name] = int(value) if name not in ("temperature", "top_p") else value
+        for select in self.query(Select):
+            if select.id and select.id.startswith("opt-") and isinstance(select.value, str):
+                options[select.id[4:]] = select.value
+        if self.task_id == "summarize":
+            options.update(self.preset_mode(options.get("preset", "greedy")))
+        return options
+
+    @staticmethod
+    def preset_mode(preset: str) -> dict[str, Any]:
+        return {
+            "greedy": {"mode": "greedy"},
+            "no-repeat": {"mode": "greedy"},
+            "beam": {"mode": "beam"},
+        }.get(preset, {"mode": "sample"})
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "opt-preset" or not isinstance(event.value, str):
+            return
+        from studyllm_tui.core.models.runners import SUMMARY_PRESETS
+
+        preset = next((p for p in SUMMARY_PRESETS if p.id == event.value), None)
+        if preset is None:
+            return
+        defaults = {"temperature": 1.0, "top_k": 50, "top_p": 1.0, "no_repeat_ngram_size": 0}
+        for name, value in {**defaults, **preset.options}.items():
+            if name == "mode":
+                continue
+            for widget in self.query(f"#opt-{name}").results(Input):
+                widget.value = str(value)
+
+    def set_status(self, text: str, fraction: float | None = None, busy: bool = False) -> None:
+        self.query_one("#status", Static).update(Text(text))
+        bar = self.query_one("#progress", ProgressBar)
+        if fraction is not None:
+            bar.update(total=100, progress=fraction * 100)
+        elif busy:
+            bar.update(total=None)
+        else:
+            bar.update(total=100, progress=100 if self.last_result is not None else 0)
+
+    def set_notice(self, text: str) -> None:
+        self.query_one("#notice", Static).update(Text(text, style="bold yellow") if text else "")
+
+    def show_result(self, result: Any, inputs: list[str]) -> None:
+        self.last_result = result
+        self.set_notice(t("tasks.truncated") if getattr(result, "truncated", False) else "")
+        main = self.query_one("#result", Static)
+        extra = self.query_one("#extra", Static)
+        extra.update("")
+        if self.task_id in ("sentiment", "nli"):
+            out = Text()
+            out.append(f"{t('tasks.prediction')}: ", style="bold")
+            out.append(result.label + "\n\n", style="bold green")
+            out.append_text(render.probability_bars(result.scores, result.label))
+            main.update(out)
+        elif self.task_id == "sts":
+            main.update(render.gauge(result.score))
+        elif self.task_id == "embed":
+            out = Text(
+                t("tasks.heatmap_title", pooling=result.pooling, dim=result.dimensions) + "\n\n"
+            )
+            out.append_text(render.heatmap(result.similarity, [s for s in inputs if s.strip()]))
+            main.update(out)
+        elif self.task_id == "ner":
+            out = render.highlighted_entities(result.text, result.entities)
+            out.append("\n\n")
+            out.append_text(render.entity_legend(result.entities))
+            out.append("\n\n")
+            out.append_text(render.entity_list(result.entities))
+            main.update(out)
+            self.show_bio()
+        elif self.task_id in ("summarize", "generate"):
+            main.update(Text(result.text or t("tasks.empty_output")))
+        elif self.task_id == "fill-mask":
+            main.update(render.fill_candidates(result.candidates))
+
+    def show_bio(self) -> None:
+        extra = self.query_one("#extra", Static)
+        boxes = list(self.query("#opt-bio").results(Checkbox))
+        if self.last_result is not None and boxes and boxes[0].value:
+            extra.update(render.bio_table(self.last_result.tokens))
+        else:
+            extra.update("")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "opt-bio":
+            self.show_bio()
+
+    def start_stream(self) -> None:
+        self.query_one("#result", Static).update("")
+        self.query_one("#extra", Static).update("")
+        self.streamed = Text()
+
+    def show_step(self, step: Any, temperature: float) -> None:
+        self.streamed.append(step.text)
+        self.query_one("#result", Static).update(self.streamed)
+        if step.candidates:
+            title = Text(t("tasks.next_token_title", step=step.index + 1) + "\n", style="bold")
+            title.append_text(render.next_token_table(step.candidates, temperature, step.token_id))
+            self.query_one("#extra", Static).update(title)
