@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
@@ -12,13 +15,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from studyllm_tui.core.config import Config
-from studyllm_tui.core.glossary import Glossary, load_glossary
 from studyllm_tui.core.i18n import set_language, t
 from studyllm_tui.core.problems import Problem
 from studyllm_tui.ui.commands import GlossaryCommands
-from studyllm_tui.ui.help import HelpScreen
 from studyllm_tui.ui.pane import Pane
 from studyllm_tui.ui.tabs import TABS, TabSpec, available_tabs
+
+if TYPE_CHECKING:
+    from studyllm_tui.core.glossary import Glossary
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -58,7 +62,7 @@ class StudyApp(App[None]):
         set_language(self.config.lang)
         self.config_problems = config_problems or []
         self._glossary = glossary
-        self.tabs: list[tuple[TabSpec, type[Pane]]] = available_tabs(only_tabs)
+        self.tabs: list[TabSpec] = available_tabs(only_tabs)
         super().__init__()
         self.title = t("app.title")
         if self.config.theme in self.available_themes:
@@ -68,15 +72,18 @@ class StudyApp(App[None]):
     def glossary(self) -> Glossary:
         """The glossary (shipped + the user's), loaded on first use."""
         if self._glossary is None:
+            from studyllm_tui.core.glossary import load_glossary
+
             self._glossary = load_glossary()
         return self._glossary
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="tabs"):
-            for spec, pane_class in self.tabs:
+            for index, spec in enumerate(self.tabs):
                 with TabPane(Content(f"{t(spec.title_key)} {spec.key.upper()}"), id=spec.id):
-                    yield pane_class(id=f"{spec.id}-pane")
+                    if index == 0:  # the first screen; other panes are built when opened
+                        yield spec.pane_class()(id=f"{spec.id}-pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -94,59 +101,72 @@ class StudyApp(App[None]):
 
     # -- panes ---------------------------------------------------------------------------
 
+    async def ensure_pane(self, tab_id: str) -> Pane | None:
+        """The pane of a tab, built (and its module imported) the first time it is needed."""
+        spec = next((spec for spec in self.tabs if spec.id == tab_id), None)
+        if spec is None:
+            return None
+        existing = self.query(f"#{tab_id}-pane")
+        if existing:
+            return existing.first(Pane)
+        pane = spec.pane_class()(id=f"{tab_id}-pane")
+        await self.query_one(f"TabPane#{tab_id}", TabPane).mount(pane)
+        return pane
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            await self.ensure_pane(event.pane.id)
+
     def active_pane(self) -> Pane | None:
         tabs = self.query_one("#tabs", TabbedContent)
         if not tabs.active:
             return None
-        return self.query_one(f"#{tabs.active}-pane", Pane)
+        panes = self.query(f"#{tabs.active}-pane")
+        return panes.first(Pane) if panes else None
 
     def has_tab(self, tab_id: str) -> bool:
-        return any(spec.id == tab_id for spec, _ in self.tabs)
+        return any(spec.id == tab_id for spec in self.tabs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for tabs that this build does not have are neither shown nor run."""
-        if action == "show_tab" and parameters and not self.has_tab(str(parameters[0])):
-            return False
-        return True
+        return not (action == "show_tab" and parameters and not self.has_tab(str(parameters[0])))
 
-    def action_show_tab(self, tab_id: str) -> None:
-        if not self.has_tab(tab_id):
-            return
+    async def action_show_tab(self, tab_id: str) -> Pane | None:
+        pane = await self.ensure_pane(tab_id)
+        if pane is None:
+            return None
         self.query_one("#tabs", TabbedContent).active = tab_id
-        pane = self.active_pane()
-        if pane is not None:
-            pane.focus_default()
+        pane.focus_default()
+        return pane
 
-    def open_target(self, target: str) -> None:
+    async def open_target(self, target: str) -> None:
         """Open the pane behind a glossary ``try`` target (``tokenizer``, ``tasks/ner`` ...)."""
-        tab_id, _, _detail = target.partition("/")
-        tab_id = {"bpe": "tokenizer"}.get(tab_id, tab_id)
-        if not self.has_tab(tab_id):
-            return
-        self.action_show_tab(tab_id)
-        pane = self.active_pane()
+        tab_id, _, _ = target.partition("/")
+        pane = await self.action_show_tab({"bpe": "tokenizer"}.get(tab_id, tab_id))
         if pane is not None:
             pane.show_target(target)
 
-    def open_term(self, term_id: str) -> None:
+    async def open_term(self, term_id: str) -> None:
         """Show a glossary term in the glossary tab."""
-        self.action_show_tab("glossary")
-        pane = self.active_pane()
+        pane = await self.action_show_tab("glossary")
         if pane is not None:
             pane.show_target(f"term/{term_id}")
 
     # -- global actions ------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from studyllm_tui.ui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
         pane = self.active_pane()
         self.push_screen(HelpScreen(pane.HELP_KEY if pane else ""))
 
-    def action_search_glossary(self) -> None:
+    async def action_search_glossary(self) -> None:
         """``/`` anywhere outside a text field: the glossary's search box."""
-        self.action_show_tab("glossary")
+        await self.action_show_tab("glossary")
 
     def action_cancel_or_back(self) -> None:
         pane = self.active_pane()
@@ -154,11 +174,11 @@ class StudyApp(App[None]):
             pane.cancel_or_back()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for spec, _ in self.tabs:
+        for spec in self.tabs:
             yield SystemCommand(
                 t("app.cmd_switch_tab", name=t(spec.title_key)),
                 spec.key.upper(),
-                lambda tab_id=spec.id: self.action_show_tab(tab_id),
+                partial(self.action_show_tab, spec.id),
             )
         yield SystemCommand(t("app.help"), t("app.cmd_help_help"), self.action_help)
         yield SystemCommand(t("app.quit"), t("app.cmd_quit_help"), self.exit)

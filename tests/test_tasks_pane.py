@@ -45,7 +45,7 @@ async def test_show_target_selects_ner_and_highlights(tiny_models):
     app = _app(tiny_models)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f4")
-        app.open_target("tasks/ner")
+        await app.open_target("tasks/ner")
         await pilot.pause()
         pane = app.query_one("TasksPane")
         assert pane.current_task == "ner"
@@ -61,7 +61,7 @@ async def test_markup_in_input_is_shown_literally(tiny_models):
     app = _app(tiny_models)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f4")
-        app.open_target("tasks/embed")
+        await app.open_target("tasks/embed")
         await pilot.pause()
         pane = app.query_one("TasksPane")
         area = pane.panel().query_one("#in-0")
@@ -76,7 +76,7 @@ async def test_generation_streams_and_shows_next_tokens(tiny_models):
     app = _app(tiny_models)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f4")
-        app.open_target("tasks/generate")
+        await app.open_target("tasks/generate")
         await pilot.pause()
         await _run(app, pilot)
         pane = app.query_one("TasksPane")
@@ -99,7 +99,7 @@ async def test_escape_cancels_a_running_job(tiny_models, monkeypatch):
     app = _app(tiny_models)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f4")
-        app.open_target("tasks/generate")
+        await app.open_target("tasks/generate")
         await pilot.pause()
         pane = app.query_one("TasksPane")
         pane.panel().query_one("#opt-max_new_tokens").value = "5000"
@@ -123,7 +123,7 @@ async def test_wrong_model_and_offline_are_messages_not_crashes(tiny_models):
         await _run(app, pilot)
         pane = app.query_one("TasksPane")
         assert "エラー" in _text(pane, "#status") and "sentiment" in _text(pane, "#status")
-        app.open_target("tasks/nli")
+        await app.open_target("tasks/nli")
         await pilot.pause()
         card = _text(pane, "#card")
         assert "someone/not-cached" in card and "未ダウンロード" in card

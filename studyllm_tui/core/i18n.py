@@ -24,14 +24,22 @@ except AttributeError:  # pragma: no cover
 
 
 @cache
+def _area(area: str) -> dict[str, dict[str, str]]:
+    """One area's strings (``i18n/<area>.yaml``), read the first time one of them is used."""
+    file = CATALOGUE_DIR / f"{area}.yaml"
+    if not file.is_file():
+        return {}
+    data = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    return {str(key): texts for key, texts in data.items()}
+
+
 def catalogue() -> dict[str, dict[str, str]]:
-    """Every string, keyed ``area.key``."""
-    strings: dict[str, dict[str, str]] = {}
-    for file in sorted(CATALOGUE_DIR.glob("*.yaml")):
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader) or {}
-        for key, texts in data.items():
-            strings[f"{file.stem}.{key}"] = texts
-    return strings
+    """Every string of every area, keyed ``area.key``."""
+    return {
+        f"{file.stem}.{key}": texts
+        for file in sorted(CATALOGUE_DIR.glob("*.yaml"))
+        for key, texts in _area(file.stem).items()
+    }
 
 
 def set_language(lang: str) -> None:
@@ -47,7 +55,8 @@ def language() -> str:
 
 def t(key: str, /, **values: object) -> str:
     """The string for ``key`` in the current language, with ``values`` filled in."""
-    texts = catalogue().get(key)
+    area, _, name = key.partition(".")
+    texts = _area(area).get(name)
     if texts is None:
         return key
     text = texts.get(_language) or texts.get("ja") or key

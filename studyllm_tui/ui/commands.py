@@ -9,7 +9,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from studyllm_tui.core.glossary.search import index_for
 from studyllm_tui.core.i18n import language, t
 
 if TYPE_CHECKING:
@@ -24,6 +23,8 @@ class GlossaryCommands(Provider):
         return cast("StudyApp", self.app)
 
     async def search(self, query: str) -> Hits:
+        from studyllm_tui.core.glossary.search import index_for
+
         glossary = self.study_app.glossary
         for hit in index_for(glossary).search(query, limit=15):
             term = hit.term

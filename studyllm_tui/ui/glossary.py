@@ -11,9 +11,8 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
-from studyllm_tui.core.glossary import CATEGORIES, Glossary, Term
 from studyllm_tui.core.glossary.history import History
-from studyllm_tui.core.glossary.search import index_for
+from studyllm_tui.core.glossary.model import CATEGORIES, Glossary, Term
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.ui.pane import Pane
 from studyllm_tui.ui.term_view import TermView
@@ -48,10 +47,13 @@ class GlossaryPane(Pane):
 
     def on_mount(self) -> None:
         self.query_one("#glossary-results").display = False
-        self.load_glossary()
+        # after the first frame: the loading thread would otherwise compete with it
+        self.call_after_refresh(self.load_glossary)
 
     @work(thread=True, exclusive=True, group="glossary:load", exit_on_error=False)
     def load_glossary(self) -> None:
+        from studyllm_tui.core.glossary.search import index_for
+
         glossary = self.study_app.glossary
         index_for(glossary)  # build the search index off the UI thread
         self.app.call_from_thread(self._show_glossary, glossary)
@@ -113,6 +115,8 @@ class GlossaryPane(Pane):
             self._set_status(self._overview())
             return
         tree.display, results.display = False, True
+        from studyllm_tui.core.glossary.search import index_for
+
         index = index_for(self.glossary)
         hits = index.search(query, limit=MAX_RESULTS)
         results.clear_options()
@@ -180,11 +184,11 @@ class GlossaryPane(Pane):
             view.focus_links()
 
     @on(TermView.LinkChosen)
-    def _follow(self, event: TermView.LinkChosen) -> None:
+    async def _follow(self, event: TermView.LinkChosen) -> None:
         if event.target.startswith("term/"):
             self.open_term(event.target.removeprefix("term/"), focus_links=True)
         else:
-            self.study_app.open_target(event.target)
+            await self.study_app.open_target(event.target)
 
     def action_back(self) -> None:
         term_id = self.history.back()

@@ -1,8 +1,13 @@
-"""The app's tabs, in order. A tab whose module is not part of this build is left out."""
+"""The app's tabs, in order. A tab whose module is not part of this build is left out.
+
+Pane modules are imported, and panes built, only when their tab is first opened: the first
+screen pays for the glossary alone.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -17,6 +22,10 @@ class TabSpec:
     module: str
     class_name: str
 
+    def pane_class(self) -> type[Pane]:
+        pane_class: type[Pane] = getattr(importlib.import_module(self.module), self.class_name)
+        return pane_class
+
 
 TABS = (
     TabSpec("glossary", "app.tab_glossary", "f2", "studyllm_tui.ui.glossary", "GlossaryPane"),
@@ -27,17 +36,10 @@ TABS = (
 )
 
 
-def available_tabs(only: Collection[str] | None = None) -> list[tuple[TabSpec, type[Pane]]]:
+def available_tabs(only: Collection[str] | None = None) -> list[TabSpec]:
     """The tabs whose pane module exists in this build (of ``only``, when given)."""
-    found = []
-    for spec in TABS:
-        if only is not None and spec.id not in only:
-            continue
-        try:
-            module = importlib.import_module(spec.module)
-        except ModuleNotFoundError as error:
-            if error.name == spec.module:
-                continue
-            raise
-        found.append((spec, getattr(module, spec.class_name)))
-    return found
+    return [
+        spec
+        for spec in TABS
+        if (only is None or spec.id in only) and importlib.util.find_spec(spec.module) is not None
+    ]

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from studyllm_tui.core.glossary import CATEGORIES, Glossary, Term
+from studyllm_tui.core.glossary.model import CATEGORIES, Glossary, Term
 from studyllm_tui.core.i18n import language, t
 
 TRY_TABS = {"bpe": "tokenizer"}

@@ -61,19 +61,9 @@ class GenerationSettings:
 @cache
 def _byte_decoder() -> dict[str, int]:
     """GPT-2's byte-to-unicode table, reversed (to show the bytes of a partial character)."""
-    printable = (
-        list(range(ord("!"), ord("~") + 1))
-        + list(range(ord("¡"), ord("¬") + 1))
-        + list(range(ord("®"), ord("ÿ") + 1))
-    )
-    codes = printable[:]
-    extra = 0
-    for byte in range(256):
-        if byte not in printable:
-            printable.append(byte)
-            codes.append(256 + extra)
-            extra += 1
-    return {chr(code): byte for byte, code in zip(printable, codes, strict=True)}
+    from studyllm_tui.core.tokenizers.base import BYTE_TO_CHAR
+
+    return {char: byte for byte, char in BYTE_TO_CHAR.items()}
 
 
 def _visible(char: str) -> str:

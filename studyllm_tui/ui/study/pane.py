@@ -354,7 +354,7 @@ class StudyPane(Pane):
     def action_open_term(self) -> None:
         card = self.card
         if card is not None and card.term_id:
-            self.study_app.open_term(card.term_id)
+            self.call_later(self.study_app.open_term, card.term_id)
 
     def action_toggle_stats(self) -> None:
         switcher = self.query_one("#study-switcher", ContentSwitcher)
