@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studyllm_tui.core import hub
+from studyllm_tui.core.i18n import set_language
 from studyllm_tui.core.jobs import Cancelled, Progress
 
 
@@ -31,7 +32,11 @@ def test_offline_message_comes_fast_and_says_what_to_do():
     assert time.monotonic() - start < 2.0
     message = str(error.value)
     assert "llm-book/bert-base-japanese-v3-marc_ja" in message
-    assert "offline" in message and "studyllm-tui download" in message
+    assert "オフライン" in message and "studyllm-tui download" in message
+    set_language("en")
+    with pytest.raises(hub.ModelNotAvailable) as error:
+        hub.resolve("llm-book/bert-base-japanese-v3-marc_ja")
+    assert "cannot be reached (offline)" in str(error.value)
 
 
 def test_offline_mode_means_hub_unreachable_without_waiting():
@@ -45,7 +50,7 @@ def test_unreachable_endpoint_fails_within_two_seconds(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: refused at once
     hub._reachable.clear()
     start = time.monotonic()
-    with pytest.raises(hub.ModelNotAvailable, match="cannot be reached"):
+    with pytest.raises(hub.ModelNotAvailable, match="Hub にも接続できません"):
         hub.resolve("someone/some-model")
     assert time.monotonic() - start < 2.0
     hub._reachable.clear()
@@ -58,11 +63,11 @@ def test_local_folder_is_returned(tmp_path):
 
 
 def test_missing_and_empty_folders_are_clear_errors(tmp_path):
-    with pytest.raises(hub.ModelNotAvailable, match="no such folder"):
+    with pytest.raises(hub.ModelNotAvailable, match="そのフォルダはありません"):
         hub.resolve(str(tmp_path / "nope"))
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(hub.ModelNotAvailable, match="empty"):
+    with pytest.raises(hub.ModelNotAvailable, match="フォルダが空です"):
         hub.resolve(str(empty))
     assert not hub.is_cached(str(tmp_path / "nope"))
 

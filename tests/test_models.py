@@ -299,5 +299,5 @@ def test_cli_models_and_download_offline(tiny_models, capsys):
     assert not rows["sentiment"]["cached"] and rows["sentiment"]["licence"] == "Apache-2.0"
     assert main(["download", "sentiment"]) == 1
     err = capsys.readouterr().err
-    assert "offline" in err and "Traceback" not in err
+    assert "オフライン" in err and "Traceback" not in err
     assert main(["download"]) == 1

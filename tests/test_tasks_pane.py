@@ -128,5 +128,5 @@ async def test_wrong_model_and_offline_are_messages_not_crashes(tiny_models):
         card = _text(pane, "#card")
         assert "someone/not-cached" in card and "未ダウンロード" in card
         await _run(app, pilot)
-        assert "offline" in _text(pane, "#status")
+        assert "オフライン" in _text(pane, "#status")
         assert app.is_running

@@ -139,7 +139,7 @@ async def test_adding_an_uncached_hub_tokenizer_offline_says_so():
         await wait_until(
             pilot, lambda: row(app, "cl-tohoku/bert-base-japanese-v3").error is not None, 2.0
         )
-        assert "offline" in row(app, "cl-tohoku/bert-base-japanese-v3").error
+        assert "オフライン" in row(app, "cl-tohoku/bert-base-japanese-v3").error
 
 
 def test_snapshot_of_the_tab(snap_compare):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled, Progress, ProgressCallback, check_cancelled
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -144,12 +145,7 @@ def is_cached(model: str) -> bool:
 
 
 def not_available_message(model: str) -> str:
-    return (
-        f"{model} is not in the local Hugging Face cache ({hub_cache_dir()}) and the Hub cannot "
-        "be reached (offline). Download it on a networked machine with "
-        "`studyllm-tui download TASK` (or copy its cache folder here), or give a local folder "
-        "with --model TASK=PATH."
-    )
+    return t("hub.not_available", model=model, cache=hub_cache_dir())
 
 
 def choose_files(files: list[RemoteFile], allow_patterns: Any = None) -> list[RemoteFile]:
@@ -254,11 +250,9 @@ def download_model(
     try:
         files = choose_files(remote_files(model), allow_patterns)
     except Exception as error:
-        raise ModelNotAvailable(
-            f"{model}: cannot list its files on the Hub ({_short(error)})"
-        ) from error
+        raise ModelNotAvailable(t("hub.cannot_list", model=model, error=_short(error))) from error
     if not files:
-        raise ModelNotAvailable(f"{model}: the Hub lists no files to download")
+        raise ModelNotAvailable(t("hub.no_files", model=model))
     files.sort(key=lambda f: (f.name != "config.json", f.size))
     meter = _Meter(model, sum(f.size for f in files), progress, cancel)
     meter.report()
@@ -274,7 +268,7 @@ def download_model(
             raise
         except Exception as error:
             raise ModelNotAvailable(
-                f"{model}: downloading {remote.name} failed ({_short(error)}); try again"
+                t("hub.download_failed", model=model, file=remote.name, error=_short(error))
             ) from error
         folder = Path(local).parent
     assert folder is not None
@@ -294,22 +288,19 @@ def resolve(
     """The local folder holding ``model``'s files, downloading them when needed and allowed."""
     model = model.strip()
     if not model:
-        raise ModelNotAvailable("no model given")
+        raise ModelNotAvailable(t("hub.no_model"))
     if looks_like_path(model):
         folder = Path(model).expanduser()
         if not folder.is_dir():
-            raise ModelNotAvailable(f"{model}: no such folder (give a model folder or a Hub id)")
+            raise ModelNotAvailable(t("hub.no_folder", model=model))
         if not any(folder.iterdir()):
-            raise ModelNotAvailable(f"{model}: the folder is empty (it should hold a saved model)")
+            raise ModelNotAvailable(t("hub.empty_folder", model=model))
         return folder.resolve()
     found = cached_path(model)
     if found is not None:
         return found
     if not download:
-        raise ModelNotAvailable(
-            f"{model} is not in the local Hugging Face cache; download it with "
-            "`studyllm-tui download TASK`"
-        )
+        raise ModelNotAvailable(t("hub.not_cached", model=model))
     check_cancelled(cancel)
     if progress is not None:
         progress(Progress("connect", detail="huggingface.co"))
