@@ -91,7 +91,7 @@ async def test_bpe_steps_forward_and_back():
     app = StudyApp(only_tabs=["tokenizer"])
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f3")
-        await pilot.press("alt+2")
+        await pilot.press("ctrl+t")
         view = app.query_one(BpeStepperView)
         await wait_until(pilot, lambda: view.stepper is not None)
         assert "結合前" in static_text(app, "#bpe-status")
@@ -113,7 +113,7 @@ async def test_bpe_steps_forward_and_back():
 async def test_bpe_bad_corpus_and_wordpiece_mode():
     app = StudyApp(only_tabs=["tokenizer"])
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("f3", "alt+2")
+        await pilot.press("f3", "ctrl+t")
         view = app.query_one(BpeStepperView)
         await wait_until(pilot, lambda: view.stepper is not None)
         app.query_one("#bpe-wordpiece").toggle()
@@ -154,3 +154,20 @@ def test_snapshot_of_the_tab(snap_compare):
         run_before=run_before,
         terminal_size=(120, 36),
     )
+
+
+async def test_ctrl_t_switches_views_without_typing_and_80x24_fits():
+    app = StudyApp(only_tabs=["tokenizer"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lab(pilot)
+        area = app.query_one("#tok-text", TextArea)
+        area.focus()
+        before = area.text
+        await pilot.press("ctrl+t")
+        assert app.query_one("#tok-views").active == "tok-bpe"
+        await pilot.press("ctrl+t")
+        assert app.query_one("#tok-views").active == "tok-live"
+        assert area.text == before  # nothing typed into the box
+        assert app.query_one("#tok-add", Input).size.width >= 20
+        assert app.query_one("#tok-text", TextArea).size.height >= 3
+        assert app.query_one("#tok-rows").size.height >= 8  # room for the token rows

@@ -253,3 +253,29 @@ def test_cli_tokenize_unknown_tokenizer(capsys):
     captured = capsys.readouterr()
     assert "/nowhere" in captured.err
     assert captured.out.startswith("mecab: 1 tokens")
+
+
+def test_mecab_features_at_the_cursor_now_and_the_rest_on_demand():
+    import fugashi
+
+    from studyllm_tui.core.tokenizers.mecab import analyse
+
+    text = "吾輩は猫である。 名前は\x00まだ無い。ｶﾀｶﾅ"
+    found = analyse(text + "", focus=3)
+    assert found.has_features(found.spans.index((3, 4)))
+    assert not found.has_features(0)
+    result = tokenize(load_tokenizer("mecab"), text, focus=3)
+    plain = fugashi.Tagger()
+    expected = []
+    for segment in text.split("\x00"):
+        expected += [(n.surface, n.feature.kana, n.feature.lemma, n.is_unk) for n in plain(segment)]
+    got = [
+        (
+            text[t.start : t.end],
+            t.features["reading"],
+            t.features["lemma"],
+            "unknown_word" in t.features,
+        )
+        for t in result.tokens
+    ]
+    assert got == [(s, k or "", lem or "", unk) for s, k, lem, unk in expected]

@@ -7,7 +7,7 @@ text that was tokenized, in order, never outside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -137,27 +137,163 @@ class Token:
         return item
 
 
-@dataclass(frozen=True)
-class Tokenization:
-    """A tokenizer's result on one text."""
+@dataclass(frozen=True, slots=True)
+class PieceInfo:
+    """How one vocabulary entry is shown: the same for every occurrence, so adapters cache it."""
 
-    tokenizer: str
-    text: str
-    tokens: tuple[Token, ...]
+    piece: str
+    display: str
+    kind: TokenKind = "word"
+    data: bytes | None = None
+
+
+Span = tuple[int, int]
+
+
+class FeatureSource(Protocol):
+    """Extra fields of tokens (MeCab's part of speech, reading, lemma), possibly worked out late."""
+
+    def features(self, index: int) -> dict[str, str]: ...
+
+    def has_features(self, index: int) -> bool:
+        """Whether ``features(index)`` is cheap now."""
+        ...
+
+    def all_features(self) -> object:
+        """Work out every token's features now (so later calls are cheap)."""
+        ...
+
+
+class _ListedFeatures:
+    def __init__(self, listed: list[dict[str, str]]) -> None:
+        self.listed = listed
+
+    def features(self, index: int) -> dict[str, str]:
+        return self.listed[index]
+
+    def has_features(self, index: int) -> bool:
+        return True
+
+    def all_features(self) -> object:
+        return self.listed
+
+
+class Tokenization:
+    """A tokenizer's result on one text, kept as columns (spans, ids, piece infos).
+
+    Building a :class:`Token` object per token costs more than the tokenizer itself on a long
+    text, and the live view only needs the columns; ``tokens`` builds the objects on first use
+    (for the CLI's JSON and for tests). ``infos`` is None when each token shows its own text
+    (MeCab); ``features`` gives a token's extra fields (MeCab's part of speech ...) on demand.
+    """
+
+    __slots__ = ("_features", "_infos", "_tokens", "ids", "spans", "text", "tokenizer")
+
+    def __init__(
+        self,
+        tokenizer: str,
+        text: str,
+        tokens: Sequence[Token] | None = None,
+        *,
+        spans: Sequence[Span] = (),
+        ids: Sequence[int | None] | None = None,
+        infos: Sequence[PieceInfo] | None = None,
+        features: FeatureSource | None = None,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.text = text
+        self._tokens: tuple[Token, ...] | None = None
+        if tokens is not None:
+            self._tokens = tuple(tokens)
+            spans = [(token.start, token.end) for token in self._tokens]
+            ids = [token.id for token in self._tokens]
+            infos = [
+                PieceInfo(token.piece, token.display, token.kind, token.data)
+                for token in self._tokens
+            ]
+            by_index = [token.features for token in self._tokens]
+            if any(by_index):
+                features = _ListedFeatures(by_index)
+        self.spans: Sequence[Span] = spans
+        self.ids = ids
+        self._infos = infos
+        self._features = features
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __repr__(self) -> str:
+        return f"Tokenization({self.tokenizer!r}, {len(self.text)} characters, {len(self)} tokens)"
 
     @property
     def chars_per_token(self) -> float:
-        return len(self.text) / len(self.tokens) if self.tokens else 0.0
+        return len(self.text) / len(self.spans) if self.spans else 0.0
+
+    def info(self, index: int) -> PieceInfo:
+        """Piece, display string, kind and bytes of token ``index``."""
+        if self._infos is not None:
+            return self._infos[index]
+        start, end = self.spans[index]
+        surface = self.text[start:end]
+        return PieceInfo(surface, surface)
+
+    def token_id(self, index: int) -> int | None:
+        return None if self.ids is None else self.ids[index]
+
+    def features(self, index: int) -> dict[str, str]:
+        return {} if self._features is None else self._features.features(index)
+
+    @property
+    def has_feature_columns(self) -> bool:
+        return self._features is not None
+
+    def features_ready(self, index: int) -> bool:
+        """Whether token ``index``'s features are at hand (else ``features`` does more work)."""
+        return self._features is None or self._features.has_features(index)
+
+    def prepare_features(self) -> None:
+        """Work out every token's features now (off the UI thread, before a table is filled)."""
+        if self._features is not None:
+            self._features.all_features()
+
+    def token(self, index: int) -> Token:
+        """Token ``index`` as an object (with its features)."""
+        if self._tokens is not None:
+            return self._tokens[index]
+        info = self.info(index)
+        start, end = self.spans[index]
+        return Token(
+            info.piece,
+            self.token_id(index),
+            start,
+            end,
+            info.display,
+            info.kind,
+            info.data,
+            self.features(index),
+        )
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        if self._tokens is None:
+            self._tokens = tuple(self.token(index) for index in range(len(self.spans)))
+        return self._tokens
 
     def tokens_at(self, start: int, end: int) -> list[int]:
         """Indexes of the tokens whose spans overlap ``[start, end)`` (or touch a point)."""
         found = []
-        for index, token in enumerate(self.tokens):
-            if start == end:
-                if token.start <= start < token.end or token.start == token.end == start:
+        if start == end:
+            for index, (first, last) in enumerate(self.spans):
+                if first <= start < last or first == last == start:
                     found.append(index)
-            elif token.start < end and start < token.end:
-                found.append(index)
+                elif first > start:
+                    break
+        else:
+            for index, (first, last) in enumerate(self.spans):
+                if first < end and start < last:
+                    found.append(index)
+                elif first >= end:
+                    break
         return found
 
 
@@ -198,3 +334,21 @@ def clamp_spans(tokens: Iterable[Token], length: int) -> tuple[Token, ...]:
             token.end = min(max(token.end, token.start), length)
         last = token.start
     return out
+
+
+def checked_spans(spans: list[Span], length: int) -> list[Span]:
+    """``spans`` if they are non-decreasing and inside ``[0, length]``, else a corrected copy."""
+    last = 0
+    for start, end in spans:
+        if not (last <= start <= end <= length):
+            break
+        last = start
+    else:
+        return spans
+    fixed = []
+    last = 0
+    for start, end in spans:
+        start = min(max(start, last), length)
+        fixed.append((start, min(max(end, start), length)))
+        last = start
+    return fixed

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
 from studyllm_tui.core.tokenizers.base import (
+    PieceInfo,
     Token,
+    Tokenization,
     TokenKind,
     byte_level_bytes,
+    checked_spans,
     readable_bytes,
     show_bytes,
 )
@@ -72,6 +76,51 @@ def token_from_piece(
     """Classify and display one vocabulary piece."""
     display, kind, data = classify(piece, byte_level, special, unk_token)
     return Token(piece, token_id, start, end, display, kind, data)
+
+
+class PieceTable:
+    """Per-vocabulary-id display info of one ``tokenizers.Tokenizer`` (computed once per id)."""
+
+    def __init__(self, tokenizer: Any, *, byte_level: bool, unk_token: str | None) -> None:
+        self.tokenizer = tokenizer
+        self.byte_level = byte_level
+        self.unk_token = unk_token
+        self._plain: dict[int, PieceInfo] = {}
+        self._special: dict[int, PieceInfo] = {}
+        self._lock = threading.Lock()
+
+    def _make(self, token_id: int, special: bool) -> PieceInfo:
+        piece = self.tokenizer.id_to_token(token_id)
+        piece = "" if piece is None else piece
+        display, kind, data = classify(piece, self.byte_level, special, self.unk_token)
+        info = PieceInfo(piece, display, kind, data)
+        with self._lock:
+            (self._special if special else self._plain)[token_id] = info
+        return info
+
+    def infos(self, ids: list[int], special: list[int] | None = None) -> list[PieceInfo]:
+        """The info of every id (``special``: the encoding's special-tokens mask, if any set)."""
+        plain = self._plain
+        if special is None:
+            try:
+                return [plain[token_id] for token_id in ids]
+            except KeyError:
+                return [plain.get(token_id) or self._make(token_id, False) for token_id in ids]
+        return [
+            (self._special.get(token_id) or self._make(token_id, True))
+            if flag
+            else (plain.get(token_id) or self._make(token_id, False))
+            for token_id, flag in zip(ids, special, strict=True)
+        ]
+
+    def tokenization(self, name: str, text: str, encoding: Any) -> Tokenization:
+        """The columns of a ``tokenizers.Encoding`` whose offsets index ``text``."""
+        ids = encoding.ids
+        mask = encoding.special_tokens_mask
+        infos = self.infos(ids, mask if any(mask) else None)
+        return Tokenization(
+            name, text, spans=checked_spans(encoding.offsets, len(text)), ids=ids, infos=infos
+        )
 
 
 def tokens_from_encoding(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from studyllm_tui.core.tokenizers.base import Tokenization, TokenizerError
-from studyllm_tui.core.tokenizers.encoding import tokens_from_encoding
+from studyllm_tui.core.tokenizers.encoding import PieceTable
 
 
 def package_files() -> tuple[Path, Path]:
@@ -69,6 +69,7 @@ class Gpt2Tokenizer:
 
     def __init__(self) -> None:
         self.tokenizer = build_gpt2()
+        self.table = PieceTable(self.tokenizer, byte_level=True, unk_token=None)
         self.label = f"GPT-2 byte-level BPE, vocabulary {self.tokenizer.get_vocab_size():,}"
 
     def raw(self, text: str) -> object:
@@ -77,5 +78,4 @@ class Gpt2Tokenizer:
 
     def tokenize(self, text: str) -> Tokenization:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)
-        tokens = tokens_from_encoding(encoding, byte_level=True, unk_token=None, text=text)
-        return Tokenization(self.name, text, tuple(tokens))
+        return self.table.tokenization(self.name, text, encoding)

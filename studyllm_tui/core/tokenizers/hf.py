@@ -14,7 +14,7 @@ from typing import Any
 
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
 from studyllm_tui.core.tokenizers.base import Token, Tokenization, TokenizerError, clamp_spans
-from studyllm_tui.core.tokenizers.encoding import token_from_piece, tokens_from_encoding
+from studyllm_tui.core.tokenizers.encoding import PieceTable, token_from_piece
 
 TOKENIZER_FILES = [
     "tokenizer.json",
@@ -119,6 +119,11 @@ class HfTokenizer:
         self.backend = getattr(self.tokenizer, "backend_tokenizer", None)
         self.byte_level = _is_byte_level(self.tokenizer)
         self.unk_token = getattr(self.tokenizer, "unk_token", None)
+        self.table = (
+            PieceTable(self.backend, byte_level=self.byte_level, unk_token=self.unk_token)
+            if self.backend is not None
+            else None
+        )
         kind = type(self.tokenizer).__name__
         self.label = f"{name} ({kind}, vocabulary {len(self.tokenizer):,})"
 
@@ -128,14 +133,10 @@ class HfTokenizer:
         return self.tokenizer.tokenize(text)
 
     def tokenize(self, text: str) -> Tokenization:
-        if self.backend is not None:
+        if self.backend is not None and self.table is not None:
             encoding = self.backend.encode(text, add_special_tokens=False)
-            tokens = tokens_from_encoding(
-                encoding, byte_level=self.byte_level, unk_token=self.unk_token, text=text
-            )
-        else:
-            tokens = self._aligned(text)
-        return Tokenization(self.name, text, clamp_spans(tokens, len(text)))
+            return self.table.tokenization(self.name, text, encoding)
+        return Tokenization(self.name, text, clamp_spans(self._aligned(text), len(text)))
 
     def _aligned(self, text: str) -> list[Token]:
         """Spans for a tokenizer without offsets: find each piece in the text, in order."""

@@ -1,16 +1,25 @@
-"""MeCab (fugashi + unidic-lite): morphemes with part of speech, reading and lemma."""
+"""MeCab (fugashi + unidic-lite): morphemes with part of speech, reading and lemma.
+
+One pass of the tagger gives each morpheme's surface, span and raw feature string; the
+feature string is split into part of speech, reading and lemma only when someone looks (the
+token under the cursor, the table view, the CLI's JSON). Building fugashi's feature tuples for
+every morpheme would cost three times the analysis itself.
+"""
 
 from __future__ import annotations
 
+import csv
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from studyllm_tui.core.tokenizers.base import Token, Tokenization
+from studyllm_tui.core.tokenizers.base import Tokenization
 
 _LOCK = threading.Lock()
 _TAGGER: Any = None
-_LAST: tuple[str, list[Morpheme]] | None = None
+_FIELDS: dict[str, int] = {}
+_LAST: Analysis | None = None
+_UNKNOWN_NODE = 1  # MeCab's MECAB_UNK_NODE: a word the dictionary does not have
 
 
 def tagger() -> Any:
@@ -20,12 +29,27 @@ def tagger() -> Any:
         if _TAGGER is None:
             import fugashi
 
-            _TAGGER = fugashi.Tagger()
+            tag = fugashi.Tagger()
+            fields = type(tag("語")[0].feature)._fields
+            _FIELDS.update({name: fields.index(name) for name in ("pos1", "pos2", "kana", "lemma")})
+            _TAGGER = tag
         return _TAGGER
 
 
 def _clean(value: Any) -> str:
     return "" if value is None or value == "*" else str(value)
+
+
+def parse_features(raw: str) -> tuple[str, str, str]:
+    """``(part of speech, reading, lemma)`` from MeCab's comma-separated feature string."""
+    fields = raw.split(",") if '"' not in raw else next(csv.reader([raw]))
+
+    def field(name: str) -> str:
+        index = _FIELDS[name]
+        return _clean(fields[index]) if index < len(fields) else ""
+
+    pos = "-".join(p for p in (field("pos1"), field("pos2")) if p)
+    return pos, field("kana"), field("lemma")
 
 
 @dataclass(slots=True)
@@ -39,74 +63,164 @@ class Morpheme:
     unknown: bool
 
 
-def morphemes(text: str) -> list[Morpheme]:
-    """Every morpheme of ``text`` with its character span, part of speech, reading and lemma.
+class Analysis:
+    """One MeCab pass over a text, as columns: surfaces and character spans.
 
-    MeCab reads a C string, so the text is cut at NUL characters and each piece tagged alone;
-    whitespace (which MeCab drops) is skipped when the spans are worked out.
+    The features (part of speech, reading, lemma) of the token at ``focus`` (the cursor) are
+    read in the same pass; the others come from a second pass, made once, the first time one
+    is asked for (the table view, the CLI's JSON, a cursor moved to another token).
+    """
+
+    __slots__ = ("_focus", "_full", "_lock", "spans", "surfaces", "text")
+
+    def __init__(
+        self,
+        text: str,
+        surfaces: list[str],
+        spans: list[tuple[int, int]],
+        focus: tuple[int, str, bool] | None = None,
+    ) -> None:
+        self.text = text
+        self.surfaces = surfaces
+        self.spans = spans
+        self._focus = focus  # (index, raw features, unknown)
+        self._full: list[tuple[str, bool]] | None = None
+        self._lock = threading.Lock()
+
+    def has_features(self, index: int) -> bool:
+        """Whether ``features(index)`` is at hand without another MeCab pass."""
+        return self._full is not None or (self._focus is not None and self._focus[0] == index)
+
+    def all_features(self) -> list[tuple[str, bool]]:
+        """``(raw features, unknown)`` of every morpheme (the second pass, made once)."""
+        with self._lock:
+            if self._full is None:
+                full: list[tuple[str, bool]] = []
+                tag = tagger()
+                for segment in _segments(self.text):
+                    if segment.strip():
+                        with _LOCK:
+                            full += [
+                                (node.feature_raw, node.stat == _UNKNOWN_NODE)
+                                for node in tag(segment)
+                            ]
+                if len(full) != len(self.spans):  # not expected: the same text, the same nodes
+                    full = (full + [("", False)] * len(self.spans))[: len(self.spans)]
+                self._full = full
+            return self._full
+
+    def features(self, index: int) -> dict[str, str]:
+        focus = self._focus
+        if focus is not None and focus[0] == index and self._full is None:
+            raw, unknown = focus[1], focus[2]
+        else:
+            raw, unknown = self.all_features()[index]
+        pos, reading, lemma = parse_features(raw)
+        found = {"pos": pos, "reading": reading, "lemma": lemma}
+        if unknown:
+            found["unknown_word"] = "true"
+        return found
+
+
+def _segments(text: str) -> list[str]:
+    """MeCab reads a C string: the text is cut at NUL characters and each piece tagged alone."""
+    return text.split("\x00") if "\x00" in text else [text]
+
+
+def analyse(text: str, focus: int | None = None) -> Analysis:
+    """Every morpheme of ``text``: surface and character span; features on demand.
+
+    ``focus`` (a character offset, the cursor) names the morpheme whose features are read in
+    this pass. Whitespace, which MeCab skips, is counted from each node's ``white_space``. The
+    last result is kept: the MeCab row and WordPiece-over-MeCab share one analysis.
     """
     global _LAST
     last = _LAST
-    if last is not None and last[0] == text:
-        return last[1]
+    if last is not None and last.text == text:
+        return last
     tag = tagger()
-    found: list[Morpheme] = []
+    surfaces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    add_surface, add_span = surfaces.append, spans.append
+    found_focus: tuple[int, str, bool] | None = None
     offset = 0
-    for segment in text.split("\x00"):
-        cursor = 0
-        if not segment.strip():
-            offset += len(segment) + 1
-            continue
-        with _LOCK:  # a node is only valid until the tagger runs again: read it now
-            nodes = [(node.surface, node.feature, node.is_unk) for node in tag(segment)]
-        for surface, feature, unknown in nodes:
-            pos = "-".join(p for p in (_clean(feature.pos1), _clean(feature.pos2)) if p)
-            reading, lemma = (
-                _clean(getattr(feature, "kana", None)),
-                _clean(getattr(feature, "lemma", None)),
-            )
-            at = segment.find(surface, cursor) if surface else -1
-            if at < 0:  # not expected; keep spans in order and inside the text regardless
-                at = cursor
-            end = min(at + len(surface), len(segment))
-            found.append(Morpheme(surface, offset + at, offset + end, pos, reading, lemma, unknown))
-            cursor = end
+    for segment in _segments(text):
+        if segment.strip():
+            first = len(spans)
+            position = offset
+            with _LOCK:  # a node is only valid until the tagger runs again: read it now
+                for node in tag(segment):
+                    surface = node.surface
+                    position += len(node.white_space)
+                    end = position + len(surface)
+                    if focus is not None and position <= focus < end:
+                        found_focus = (len(spans), node.feature_raw, node.stat == _UNKNOWN_NODE)
+                    add_surface(surface)
+                    add_span((position, end))
+                    position = end
+            if position > offset + len(segment) or text[position : offset + len(segment)].strip():
+                # not expected (MeCab's surfaces are slices of its input): find them instead
+                del surfaces[first:], spans[first:]
+                _find_spans(segment, offset, surfaces, spans)
+                found_focus = None
         offset += len(segment) + 1
-    _LAST = (text, found)  # the MeCab row and WordPiece-over-MeCab share one analysis
+    found = Analysis(text, surfaces, spans, found_focus)
+    _LAST = found
     return found
+
+
+def _find_spans(
+    segment: str, offset: int, surfaces: list[str], spans: list[tuple[int, int]]
+) -> None:
+    cursor = 0
+    tag = tagger()
+    with _LOCK:
+        nodes = [node.surface for node in tag(segment)]
+    for surface in nodes:
+        at = segment.find(surface, cursor)
+        if at < 0:  # keep spans in order and inside the text regardless
+            at = cursor
+        cursor = min(at + len(surface), len(segment))
+        surfaces.append(surface)
+        spans.append((offset + at, offset + cursor))
+
+
+def morphemes(text: str) -> list[Morpheme]:
+    """Every morpheme of ``text`` with its character span, part of speech, reading and lemma."""
+    found = analyse(text)
+    out = []
+    for index, (surface, (start, end)) in enumerate(zip(found.surfaces, found.spans, strict=True)):
+        features = found.features(index)
+        out.append(
+            Morpheme(
+                surface,
+                start,
+                end,
+                features["pos"],
+                features["reading"],
+                features["lemma"],
+                "unknown_word" in features,
+            )
+        )
+    return out
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """``(surface, start, end)`` of every morpheme (no features: faster than morphemes)."""
-    last = _LAST
-    if last is not None and last[0] == text:
-        return [(m.surface, m.start, m.end) for m in last[1]]
-    tag = tagger()
-    found: list[tuple[str, int, int]] = []
-    offset = 0
-    for segment in text.split("\x00"):
-        if segment.strip():
-            with _LOCK:
-                surfaces = [node.surface for node in tag(segment)]
-            cursor = 0
-            for surface in surfaces:
-                at = segment.find(surface, cursor) if surface else -1
-                at = cursor if at < 0 else at
-                cursor = min(at + len(surface), len(segment))
-                found.append((surface, offset + at, offset + cursor))
-        offset += len(segment) + 1
-    return found
+    """``(surface, start, end)`` of every morpheme."""
+    found = analyse(text)
+    return [(surface, s, e) for surface, (s, e) in zip(found.surfaces, found.spans, strict=True)]
 
 
 def words(text: str) -> list[str]:
     """The surface forms MeCab splits ``text`` into (for word counts and WordPiece)."""
-    return [surface for surface, _, _ in word_spans(text)]
+    return list(analyse(text).surfaces)
 
 
 class MecabTokenizer:
     """Morphological analysis: a dictionary and a cost model, not a learned vocabulary."""
 
     name = "mecab"
+    accepts_focus = True
     byte_level = False
 
     def __init__(self) -> None:
@@ -114,25 +228,20 @@ class MecabTokenizer:
         info = tag.dictionary_info[0] if tag.dictionary_info else {}
         self.label = f"MeCab (fugashi + unidic-lite, {info.get('size', 0):,} entries)"
 
-    def raw(self, text: str) -> object:
-        return [(node.surface, node.feature) for node in tagger()(text)]
+    def raw(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+        """What a plain fugashi script does for the surfaces and their character offsets."""
+        surfaces: list[str] = []
+        spans: list[tuple[int, int]] = []
+        position = 0
+        for node in tagger()(text):
+            surface = node.surface
+            position += len(node.white_space)
+            surfaces.append(surface)
+            spans.append((position, position + len(surface)))
+            position += len(surface)
+        return surfaces, spans
 
-    def tokenize(self, text: str) -> Tokenization:
-        tokens = []
-        for m in morphemes(text):
-            tokens.append(
-                Token(
-                    piece=m.surface,
-                    id=None,
-                    start=m.start,
-                    end=m.end,
-                    display=m.surface,
-                    features={
-                        "pos": m.pos,
-                        "reading": m.reading,
-                        "lemma": m.lemma,
-                        **({"unknown_word": "true"} if m.unknown else {}),
-                    },
-                )
-            )
-        return Tokenization(self.name, text, tuple(tokens))
+    def tokenize(self, text: str, focus: int | None = None) -> Tokenization:
+        """Morphemes as tokens; ``focus`` (the cursor) names the one whose features come now."""
+        found = analyse(text, focus)
+        return Tokenization(self.name, text, spans=found.spans, features=found)

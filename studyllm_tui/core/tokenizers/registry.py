@@ -63,6 +63,13 @@ def clean_text(text: str) -> str:
     return text
 
 
-def tokenize(adapter: TokenizerAdapter, text: str) -> Tokenization:
-    """Tokenize ``text`` (lone surrogates replaced first; the length stays the same)."""
-    return adapter.tokenize(clean_text(text))
+def tokenize(adapter: TokenizerAdapter, text: str, focus: int | None = None) -> Tokenization:
+    """Tokenize ``text`` (lone surrogates replaced first; the length stays the same).
+
+    ``focus`` (the cursor's character offset) lets MeCab read the features of the morpheme
+    there in the same pass; the others are worked out when first asked for.
+    """
+    text = clean_text(text)
+    if focus is not None and getattr(adapter, "accepts_focus", False):
+        return adapter.tokenize(text, focus)  # type: ignore[call-arg]
+    return adapter.tokenize(text)

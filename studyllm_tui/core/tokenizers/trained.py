@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled, no_progress
-from studyllm_tui.core.tokenizers.base import Tokenization, clamp_spans
-from studyllm_tui.core.tokenizers.encoding import token_from_piece, tokens_from_encoding
+from studyllm_tui.core.tokenizers.base import Tokenization, checked_spans
+from studyllm_tui.core.tokenizers.encoding import PieceTable
 
 TRAINING_VERSION = 2
 WORDPIECE_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -185,48 +185,55 @@ class TokenizersLibTokenizer(TrainedTokenizer):
         self.mecab_words = spec.name == "wordpiece-ja"
         self.trained_chars = chars
         self.vocab_size = self.tokenizer.get_vocab_size()
+        self.table = PieceTable(
+            self.tokenizer,
+            byte_level=self.byte_level,
+            unk_token="[UNK]" if self.mecab_words else None,
+        )
         self.label = (
             f"{spec.title}, trained locally on {chars:,} characters, vocabulary {self.vocab_size:,}"
         )
 
-    def raw(self, text: str) -> object:
-        """The bare library calls for the same information: pieces, ids and offsets."""
-        if self.mecab_words:
-            from studyllm_tui.core.tokenizers.mecab import tagger
+    def raw(self, text: str, words: list[str] | None = None) -> object:
+        """The bare library calls for the same information: pieces, ids and offsets.
 
-            surfaces = [node.surface for node in tagger()(text)]
-            encoding = self.tokenizer.encode(surfaces, is_pretokenized=True)
-        else:
-            encoding = self.tokenizer.encode(text)
+        WordPiece-over-MeCab needs MeCab's words: pass ``words`` when they are at hand (the
+        benchmark passes those of the plain MeCab call on the same keystroke, as the lab shares
+        one analysis between the two rows); the word ids place each piece in its word.
+        """
+        if self.mecab_words:
+            if words is None:
+                from studyllm_tui.core.tokenizers.mecab import MecabTokenizer
+
+                words = MecabTokenizer().raw(text)[0]
+            encoding = self.tokenizer.encode(words, is_pretokenized=True)
+            return encoding.tokens, encoding.ids, encoding.offsets, encoding.word_ids
+        encoding = self.tokenizer.encode(text)
         return encoding.tokens, encoding.ids, encoding.offsets
 
     def tokenize(self, text: str) -> Tokenization:
         if not self.mecab_words:
-            encoding = self.tokenizer.encode(text)
-            tokens = tokens_from_encoding(
-                encoding, byte_level=self.byte_level, unk_token=None, text=text
-            )
-            return Tokenization(self.name, text, clamp_spans(tokens, len(text)))
-        from studyllm_tui.core.tokenizers.mecab import word_spans
+            return self.table.tokenization(self.name, text, self.tokenizer.encode(text))
+        from studyllm_tui.core.tokenizers.mecab import analyse
 
-        found = word_spans(text)
-        if not found:
-            return Tokenization(self.name, text, ())
-        encoding = self.tokenizer.encode([w for w, _, _ in found], is_pretokenized=True)
-        tokens = []
-        for piece, token_id, word, (start, end) in zip(
-            encoding.tokens, encoding.ids, encoding.word_ids, encoding.offsets, strict=True
-        ):
-            base = found[word][1] if word is not None else 0
-            tokens.append(
-                token_from_piece(
-                    piece,
-                    token_id,
-                    base + start,
-                    base + end,
-                    byte_level=False,
-                    unk_token="[UNK]",
-                    text=text,
-                )
+        found = analyse(text)
+        if not found.surfaces:
+            return Tokenization(self.name, text, spans=[], ids=[], infos=[])
+        encoding = self.tokenizer.encode(found.surfaces, is_pretokenized=True)
+        ids = encoding.ids
+        starts = [start for start, _ in found.spans]
+        spans = [
+            (base + start, base + end)
+            for base, (start, end) in zip(
+                [starts[word] if word is not None else 0 for word in encoding.word_ids],
+                encoding.offsets,
+                strict=True,
             )
-        return Tokenization(self.name, text, clamp_spans(tokens, len(text)))
+        ]
+        return Tokenization(
+            self.name,
+            text,
+            spans=checked_spans(spans, len(text)),
+            ids=ids,
+            infos=self.table.infos(ids),
+        )

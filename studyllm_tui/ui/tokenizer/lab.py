@@ -17,8 +17,15 @@ class TokenizerLab(Pane):
 
     HELP_KEY = "tokenizer.help"
     BINDINGS = [
-        Binding("alt+1", "view('tok-live')", t("tokenizer.tab_live"), id="tokenizer.live"),
-        Binding("alt+2", "view('tok-bpe')", t("tokenizer.tab_bpe"), id="tokenizer.bpe"),
+        # ctrl+t: a control key types nothing into the text boxes and passes through tmux
+        # (alt+1 / alt+2 typed "™" there); priority, so it works while a text box has focus
+        Binding(
+            "ctrl+t",
+            "switch_view",
+            t("tokenizer.key_switch_view"),
+            priority=True,
+            id="tokenizer.switch_view",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -31,6 +38,10 @@ class TokenizerLab(Pane):
                 yield LiveSplitter(names, id="tok-live-view")
             with TabPane(t("tokenizer.tab_bpe"), id="tok-bpe"):
                 yield BpeStepperView(id="tok-bpe-view")
+
+    def action_switch_view(self) -> None:
+        active = self.query_one("#tok-views", TabbedContent).active
+        self.action_view("tok-bpe" if active == "tok-live" else "tok-live")
 
     def action_view(self, view: str) -> None:
         self.query_one("#tok-views", TabbedContent).active = view

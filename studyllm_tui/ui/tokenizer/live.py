@@ -23,7 +23,7 @@ from studyllm_tui.core.tokenizers import (
     load_tokenizer,
     tokenize,
 )
-from studyllm_tui.core.tokenizers.base import show_bytes, visible
+from studyllm_tui.core.tokenizers.base import Token, show_bytes, visible
 from studyllm_tui.core.tokenizers.hf import PRESETS
 from studyllm_tui.ui.tokenizer.row import TokenRow
 
@@ -36,6 +36,13 @@ PRESET_TEXTS = (
     "ｶﾀｶﾅ と 全角ＡＢＣ、絵文字👨‍👩‍👧 と e\u0301",
 )
 DEBOUNCE_S = 0.04
+
+
+def _plain(result: Tokenization, index: int) -> Token:
+    """Token ``index`` without its features (they are still being worked out)."""
+    info = result.info(index)
+    start, end = result.spans[index]
+    return Token(info.piece, result.token_id(index), start, end, info.display, info.kind, info.data)
 
 
 def _row_id(index: int) -> str:
@@ -54,6 +61,7 @@ class LiveSplitter(Vertical):
         self._timer: Timer | None = None
         self._active_row: TokenRow | None = None
         self._own_selection: object = None
+        self._detail_of: tuple[Tokenization, int] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="tok-toolbar"):
@@ -79,6 +87,16 @@ class LiveSplitter(Vertical):
         table: DataTable[str] = DataTable(id="tok-mecab-table", zebra_stripes=True)
         table.display = False
         yield table
+
+    def on_resize(self) -> None:
+        """Small terminals (80x24): one-line toolbar, a shorter text box, no legend."""
+        width, height = self.app.size
+        narrow, short = width < 110, height < 36
+        self.set_class(narrow, "-narrow")
+        self.set_class(short, "-short")
+        for widget in self.query("#tok-toolbar > *"):
+            widget.compact = narrow or short  # type: ignore[attr-defined]
+        self.query_one("#tok-text", TextArea).compact = short
 
     def on_mount(self) -> None:
         table = self.query_one("#tok-mecab-table", DataTable)
@@ -204,8 +222,10 @@ class LiveSplitter(Vertical):
             return
         text = self.text
         adapters = dict(self.adapters)
+        focus = self._cursor_offset()
+        table = self.query_one("#tok-mecab-table", DataTable).display
         self.run_worker(
-            lambda: self._tokenize_in_thread(generation, text, adapters),
+            lambda: self._tokenize_in_thread(generation, text, adapters, focus, table),
             thread=True,
             exclusive=True,
             group="tokenizer:live",
@@ -213,7 +233,12 @@ class LiveSplitter(Vertical):
         )
 
     def _tokenize_in_thread(
-        self, generation: int, text: str, adapters: dict[str, TokenizerAdapter]
+        self,
+        generation: int,
+        text: str,
+        adapters: dict[str, TokenizerAdapter],
+        focus: int,
+        table: bool,
     ) -> None:
         worker = get_current_worker()
         results: dict[str, Tokenization | str] = {}
@@ -221,7 +246,10 @@ class LiveSplitter(Vertical):
             if worker.is_cancelled:
                 return
             try:
-                results[name] = tokenize(adapter, text)
+                result = tokenize(adapter, text, focus=focus)
+                if table and name == "mecab":  # the table shows every morpheme's features
+                    result.prepare_features()
+                results[name] = result
             except Exception as error:  # never let one tokenizer take the others down
                 results[name] = t("tokenizer.failed", error=f"{type(error).__name__}: {error}")
         if not worker.is_cancelled:
@@ -250,14 +278,15 @@ class LiveSplitter(Vertical):
         table.clear()
         if not isinstance(result, Tokenization):
             return
-        for token in result.tokens[:2000]:
-            features = token.features
+        for index in range(min(len(result), 2000)):
+            features = result.features(index)
+            start, end = result.spans[index]
             table.add_row(
-                Content(visible(token.display)),
+                Content(visible(result.info(index).display)),
                 Content(features.get("pos", "")),
                 Content(features.get("reading", "")),
                 Content(features.get("lemma", "")),
-                f"{token.start}-{token.end}",
+                f"{start}-{end}",
             )
 
     # -- the token under the cursor ------------------------------------------------------
@@ -268,8 +297,7 @@ class LiveSplitter(Vertical):
         if area.selection == self._own_selection:  # we selected a token's span ourselves
             return
         self._active_row = None
-        document: Any = area.document
-        offset = document.get_index_from_location(area.cursor_location)
+        offset = self._cursor_offset()
         for row in self.rows():
             row.selected = None
             row.set_span((offset, offset))
@@ -279,15 +307,25 @@ class LiveSplitter(Vertical):
             if found:
                 self._show_detail(shown, found[0], highlight=False)
 
+    def _cursor_offset(self) -> int:
+        area = self.query_one("#tok-text", TextArea)
+        document: Any = area.document
+        return int(document.get_index_from_location(area.cursor_location))
+
     @on(TokenRow.TokenSelected)
     def _token_selected(self, event: TokenRow.TokenSelected) -> None:
         self._active_row = event.row
         self._show_detail(event.row, event.index, highlight=True)
 
     def _show_detail(self, row: TokenRow, index: int, *, highlight: bool) -> None:
-        assert row.result is not None
-        token = row.result.tokens[index]
-        text = row.result.text
+        result = row.result
+        assert result is not None
+        self._detail_of = (result, index)
+        if not result.features_ready(index):
+            # another MeCab pass is needed for this token's features: make it off the UI thread
+            self._features_later(row, result, index, highlight)
+        token = result.token(index) if result.features_ready(index) else _plain(result, index)
+        text = result.text
         data = token.data if token.data is not None else text[token.start : token.end].encode()
         detail = t(
             "tokenizer.detail",
@@ -301,6 +339,8 @@ class LiveSplitter(Vertical):
             end=token.end,
             kind=t(f"tokenizer.kind_{token.kind}"),
         )
+        if result.has_feature_columns and not token.features:
+            detail += "  …"
         if token.features:
             detail += "  " + t(
                 "tokenizer.detail_mecab",
@@ -319,6 +359,21 @@ class LiveSplitter(Vertical):
                 document.get_location_from_index(token.end),
             )
             area.selection = self._own_selection
+
+    def _features_later(
+        self, row: TokenRow, result: Tokenization, index: int, highlight: bool
+    ) -> None:
+        def work() -> None:
+            result.prepare_features()
+            self.app.call_from_thread(shown, row, result, index, highlight)
+
+        def shown(row: TokenRow, result: Tokenization, index: int, highlight: bool) -> None:
+            if self._detail_of == (result, index) and row.result is result:
+                self._show_detail(row, index, highlight=False)
+
+        self.run_worker(
+            work, thread=True, exclusive=True, group="tokenizer:features", exit_on_error=False
+        )
 
     # -- toolbar -------------------------------------------------------------------------
 

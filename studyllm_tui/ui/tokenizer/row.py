@@ -60,8 +60,8 @@ class TokenRow(Static, can_focus=True):
 
     def set_result(self, result: Tokenization) -> None:
         self.result = result
-        if self.selected is not None and self.selected >= len(result.tokens):
-            self.selected = len(result.tokens) - 1 if result.tokens else None
+        if self.selected is not None and self.selected >= len(result):
+            self.selected = len(result) - 1 if len(result) else None
         self.refresh_chips()
 
     def set_span(self, span: tuple[int, int] | None) -> None:
@@ -74,7 +74,7 @@ class TokenRow(Static, can_focus=True):
     def summary(self) -> str:
         if self.result is None:
             return ""
-        count = len(self.result.tokens)
+        count = len(self.result)
         return t(
             "tokenizer.row_summary",
             count=f"{count:,}",
@@ -89,18 +89,23 @@ class TokenRow(Static, can_focus=True):
             return Content.assemble(head, "\n", (self.error, "#ff6b6b"))
         if self.result is None:
             return head
-        tokens = self.result.tokens
+        result = self.result
+        count = len(result)
         highlighted: set[int] = set()
         if self.span is not None:
-            highlighted = set(self.result.tokens_at(*self.span))
+            highlighted = set(result.tokens_at(*self.span))
         parts: list[Content | str | tuple[str, str]] = [head, "\n"]
-        if not tokens:
+        if not count:
             parts.append((t("tokenizer.no_tokens"), "dim italic"))
-        for index, token in enumerate(tokens[:MAX_CHIPS]):
-            text = visible(token.display) or "∅"
-            if self.show_ids and token.id is not None:
-                text = f"{text}·{token.id}"
-            kind_style = KIND_STYLES.get(token.kind)
+        show_ids = self.show_ids and result.ids is not None
+        for index in range(min(count, MAX_CHIPS)):
+            info = result.info(index)
+            text = visible(info.display) or "∅"
+            if show_ids:
+                token_id = result.token_id(index)
+                if token_id is not None:
+                    text = f"{text}·{token_id}"
+            kind_style = KIND_STYLES.get(info.kind)
             if index == self.selected:
                 style = SELECTED
             elif index in highlighted:
@@ -113,9 +118,9 @@ class TokenRow(Static, can_focus=True):
                 style = CHIP_STYLES[index % 2]
             parts.append((text, style))
             parts.append(" ")
-        if len(tokens) > MAX_CHIPS:
+        if count > MAX_CHIPS:
             parts.append(
-                (t("tokenizer.trimmed", shown=f"{MAX_CHIPS:,}", total=f"{len(tokens):,}"), "italic")
+                (t("tokenizer.trimmed", shown=f"{MAX_CHIPS:,}", total=f"{count:,}"), "italic")
             )
         return Content.assemble(*parts)
 
@@ -125,14 +130,14 @@ class TokenRow(Static, can_focus=True):
             self.post_message(self.TokenSelected(self, self.selected))
 
     def action_move(self, delta: int) -> None:
-        if self.result is None or not self.result.tokens:
+        if self.result is None or not len(self.result):
             return
-        last = min(len(self.result.tokens), MAX_CHIPS) - 1
+        last = min(len(self.result), MAX_CHIPS) - 1
         current = self.selected if self.selected is not None else (-1 if delta > 0 else last + 1)
         self.selected = max(0, min(last, current + delta))
 
     def action_move_to(self, index: int) -> None:
-        if self.result is None or not self.result.tokens:
+        if self.result is None or not len(self.result):
             return
-        last = min(len(self.result.tokens), MAX_CHIPS) - 1
+        last = min(len(self.result), MAX_CHIPS) - 1
         self.selected = last if index < 0 else min(index, last)
