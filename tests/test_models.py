@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 
 import pytest
 
+from studyllm_tui.core.i18n import set_language
 from studyllm_tui.core.jobs import Cancelled
-from studyllm_tui.core.models import ModelLoadError, ModelManager, get_manager
+from studyllm_tui.core.models import ModelLoadError, ModelManager, generation, get_manager
 from studyllm_tui.core.models.align import align_tokens, normalize
 from studyllm_tui.core.models.generation import (
     GenerationSettings,
     generate_steps,
     next_token_candidates,
+    split_utf8,
     stream_generate,
 )
 from studyllm_tui.core.models.runners import (
@@ -84,7 +87,7 @@ def test_embed_heatmap_values_match_cls_pooling(tiny_config, manager):
 
 
 def test_embed_needs_two_sentences(tiny_config):
-    with pytest.raises(TaskInputError, match="2 or more"):
+    with pytest.raises(TaskInputError, match="embed の入力は 2 個以上"):
         run_task("embed", ["一つだけ"], config=tiny_config)
 
 
@@ -115,9 +118,13 @@ def test_ner_offsets_point_at_the_typed_text(tiny_config, manager):
         assert tag.label in NER_LABELS
         if tag.start is not None:
             piece = tag.token.removeprefix("##")
-            assert text[tag.start : tag.end].lower() == piece.lower() or tag.token == "[UNK]" or (
-                # full-width letters normalise to ASCII: compare after NFKC
-                normalize(text[tag.start : tag.end]).text.lower() == piece.lower()
+            assert (
+                text[tag.start : tag.end].lower() == piece.lower()
+                or tag.token == "[UNK]"
+                or (
+                    # full-width letters normalise to ASCII: compare after NFKC
+                    normalize(text[tag.start : tag.end]).text.lower() == piece.lower()
+                )
             )
     for entity in result.entities:
         assert entity.type in NER_TYPES
@@ -167,7 +174,7 @@ def test_fill_mask_candidates(tiny_config):
     assert len(data["candidates"]) == 4
     scores = [c["score"] for c in data["candidates"]]
     assert scores == sorted(scores, reverse=True)
-    with pytest.raises(TaskInputError, match=r"\[MASK\]"):
+    with pytest.raises(TaskInputError, match=r"埋めたい語の位置に \[MASK\]"):
         run_task("fill-mask", ["マスクがない"], config=tiny_config)
 
 
@@ -179,14 +186,21 @@ def test_long_input_is_truncated_with_notice(manager):
 
 
 def test_empty_input_is_refused(tiny_config):
-    with pytest.raises(TaskInputError, match="empty"):
+    with pytest.raises(TaskInputError, match="テキストが空です"):
         run_task("sentiment", ["   "], config=tiny_config)
+    set_language("en")
+    with pytest.raises(TaskInputError, match="the text is empty"):
+        run_task("sentiment", ["   "], config=tiny_config)
+    with pytest.raises(TaskInputError, match="at most 100,000"):
+        run_task("sentiment", ["あ" * 100_001], config=tiny_config)
 
 
 def test_summarize_presets_and_cancel(manager):
     loaded = manager.load("summarize")
     for preset in SUMMARY_PRESETS:
-        result = run_loaded(loaded, ["今日は良い天気です。"], {**preset.options, "max_new_tokens": 8})
+        result = run_loaded(
+            loaded, ["今日は良い天気です。"], {**preset.options, "max_new_tokens": 8}
+        )
         assert isinstance(result.text, str)
     cancel = threading.Event()
     cancel.set()
@@ -203,7 +217,14 @@ def test_greedy_stream_matches_raw_generate(manager):
     steps = list(generate_steps(loaded, prompt, GenerationSettings(12, temperature=0.0)))
     assert [s.token_id for s in steps][: len(raw_ids)] == raw_ids
     pieces = list(stream_generate(loaded, prompt, max_new_tokens=12, temperature=0))
-    assert "".join(pieces) == loaded.tokenizer.decode(raw_ids, skip_special_tokens=True)
+    special = set(loaded.tokenizer.all_special_ids)
+    data = b"".join(
+        generation._token_bytes(loaded.tokenizer, i) or b"" for i in raw_ids if i not in special
+    )
+    assert data.decode("utf-8", "replace") == loaded.tokenizer.decode(
+        raw_ids, skip_special_tokens=True
+    )
+    assert "".join(pieces) == split_utf8(data, final=True)[0]  # undecodable bytes as <xx>
 
 
 def test_sampling_is_reproducible_with_a_seed(manager):
@@ -211,6 +232,50 @@ def test_sampling_is_reproducible_with_a_seed(manager):
     one = list(stream_generate(loaded, "猫が", max_new_tokens=10, temperature=1.2, seed=7))
     two = list(stream_generate(loaded, "猫が", max_new_tokens=10, temperature=1.2, seed=7))
     assert one == two
+
+
+def test_split_utf8_shows_impossible_bytes_as_hex() -> None:
+    assert split_utf8("あい".encode()) == ("あい", b"")
+    assert split_utf8(b"\xe3\x81") == ("", b"\xe3\x81")  # may still become a character
+    assert split_utf8(b"\xe3\x81", final=True) == ("<e3 81>", b"")
+    assert split_utf8(b"a\xff\xfeb") == ("a<ff fe>b", b"")
+    assert split_utf8(b"\xe3A") == ("<e3>A", b"")  # a lead byte the next byte cannot finish
+
+
+def _byte_ids(tokenizer, data: bytes) -> list[int]:
+    table = {byte: char for char, byte in generation._byte_decoder().items()}
+    return [tokenizer.convert_tokens_to_ids(table[byte]) for byte in data]
+
+
+def test_text_tracker_holds_partial_characters_and_shows_bad_bytes(manager):
+    tokenizer = manager.load("generate").tokenizer
+    tracker = generation._TextTracker(tokenizer)
+    pieces = [tracker.add(i) for i in _byte_ids(tokenizer, "あ".encode())]
+    assert pieces == ["", "", "あ"]
+    assert [tracker.add(i) for i in _byte_ids(tokenizer, b"\xffa")] == ["<ff>", "a"]
+    assert tracker.add(_byte_ids(tokenizer, b"\xe3")[0]) == ""
+    assert tracker.flush() == "<e3>"
+    # a candidate that is part of a character shows its bytes, never U+FFFD
+    label = generation.token_label(tokenizer, _byte_ids(tokenizer, b"\xe3")[0])
+    assert label == "<e3>"
+
+
+def test_random_byte_level_model_never_streams_replacement_characters(manager):
+    loaded = manager.load("generate")
+    settings = GenerationSettings(60, temperature=3.0, top_k=0, seed=0)
+    steps = list(generate_steps(loaded, "猫が", settings, show_candidates=8))
+    raw = loaded.tokenizer.decode([s.token_id for s in steps], skip_special_tokens=True)
+    assert "\ufffd" in raw  # the tiny model does emit bytes that are not UTF-8 ...
+    text = "".join(s.text for s in steps)
+    assert "\ufffd" not in text and re.search(r"<[0-9a-f]{2}( [0-9a-f]{2})*>", text)
+    assert not any("\ufffd" in c.token for s in steps for c in s.candidates)
+    assert not any("\ufffd" in s.token for s in steps)
+    streamed = "".join(
+        stream_generate(loaded, "猫が", max_new_tokens=60, temperature=3.0, top_k=0, seed=0)
+    )
+    assert streamed == text
+    candidates = next_token_candidates(loaded, "猫が", top_k=50)
+    assert not any("\ufffd" in c.token for c in candidates)
 
 
 def test_cancel_mid_generation(manager):
@@ -255,28 +320,37 @@ def test_broken_model_folder_is_a_clear_error(tiny_models, tmp_path):
     shutil.copytree(tiny_models.sentiment, broken)
     (broken / "config.json").write_text("{ not json")
     manager = ModelManager()
-    with pytest.raises(ModelLoadError, match=r"config\.json"):
+    with pytest.raises(ModelLoadError, match=r"使える config\.json がありません"):
         manager.load("sentiment", model=str(broken))
     (broken / "config.json").write_text((tiny_models.sentiment / "config.json").read_text())
     (broken / "model.safetensors").write_bytes(b"garbage")
-    with pytest.raises(ModelLoadError, match="weights"):
+    with pytest.raises(ModelLoadError, match="重みを読み込めません"):
         manager.load("sentiment", model=str(broken))
 
 
 def test_wrong_architecture_is_a_clear_error(tiny_models):
     manager = ModelManager()
-    with pytest.raises(ModelLoadError, match="cannot run the sentiment task"):
+    with pytest.raises(ModelLoadError, match=r"sentiment タスクを実行できません.*系列分類モデル"):
+        manager.load("sentiment", model=str(tiny_models.generate))
+    with pytest.raises(ModelLoadError, match="回帰出力 1 つではありません"):
+        manager.load("sts", model=str(tiny_models.sentiment))
+    with pytest.raises(ModelLoadError, match="エンコーダ・デコーダモデルではありません"):
+        manager.load("summarize", model=str(tiny_models.fill_mask))
+    set_language("en")
+    with pytest.raises(
+        ModelLoadError, match="cannot run the sentiment task: it is a GPT2LMHeadModel"
+    ):
         manager.load("sentiment", model=str(tiny_models.generate))
     with pytest.raises(ModelLoadError, match="not one regression output"):
         manager.load("sts", model=str(tiny_models.sentiment))
-    with pytest.raises(ModelLoadError, match="encoder-decoder"):
-        manager.load("summarize", model=str(tiny_models.fill_mask))
 
 
 def test_cli_run_json_and_errors(tiny_models, capsys):
     from studyllm_tui.__main__ import main
 
-    code = main(["--model", f"sentiment={tiny_models.sentiment}", "run", "sentiment", "--json", "良い"])
+    code = main(
+        ["--model", f"sentiment={tiny_models.sentiment}", "run", "sentiment", "--json", "良い"]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert set(json.loads(out)) == {"label", "scores"}
@@ -286,7 +360,10 @@ def test_cli_run_json_and_errors(tiny_models, capsys):
     captured = capsys.readouterr()
     assert code == 1 and captured.err.count("\n") == 1 and "Traceback" not in captured.err
     code = main(["run", "nli", "--model", str(tiny_models.nli), "一つ"])
-    assert code == 1 and "2 inputs" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "nli の入力は 2 個（PREMISE HYPOTHESIS）" in err
+    code = main(["--lang", "en", "run", "nli", "--model", str(tiny_models.nli), "一つ"])
+    assert code == 1 and "nli takes 2 inputs (PREMISE HYPOTHESIS); got 1" in capsys.readouterr().err
 
 
 def test_cli_models_and_download_offline(tiny_models, capsys):
@@ -294,7 +371,16 @@ def test_cli_models_and_download_offline(tiny_models, capsys):
 
     assert main(["--model", f"ner={tiny_models.ner}", "models", "--json"]) == 0
     rows = {row["task"]: row for row in json.loads(capsys.readouterr().out)}
-    assert set(rows) == {"sentiment", "nli", "sts", "embed", "ner", "summarize", "generate", "fill-mask"}
+    assert set(rows) == {
+        "sentiment",
+        "nli",
+        "sts",
+        "embed",
+        "ner",
+        "summarize",
+        "generate",
+        "fill-mask",
+    }
     assert rows["ner"]["cached"] and rows["ner"]["local_folder"]
     assert not rows["sentiment"]["cached"] and rows["sentiment"]["licence"] == "Apache-2.0"
     assert main(["download", "sentiment"]) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from studyllm_tui.core.i18n import set_language
 from studyllm_tui.core.prompts import PromptError, assemble, load_prompt_tasks, select_examples
 from studyllm_tui.core.prompts.assemble import cut_at_stop, k_for_mode
 from studyllm_tui.core.prompts.model import PromptTask
@@ -87,7 +88,7 @@ def test_seeded_selection_is_repeatable_and_fits_the_mode(tasks: dict[str, Promp
 
 @pytest.mark.parametrize(
     ("mode", "k", "message"),
-    [("few", 1, "between 2 and 10"), ("few", 11, "between 2 and 10"), ("many", 3, "unknown mode")],
+    [("few", 1, "2 以上 10"), ("few", 11, "2 以上 10"), ("many", 3, "不明なモード 'many'")],
 )
 def test_bad_k_or_mode(tasks: dict[str, PromptTask], mode: str, k: int, message: str) -> None:
     with pytest.raises(PromptError, match=message):
@@ -97,11 +98,11 @@ def test_bad_k_or_mode(tasks: dict[str, PromptTask], mode: str, k: int, message:
 @pytest.mark.parametrize(
     ("mode", "examples", "message"),
     [
-        ("zero", [1], "needs no example"),
-        ("one", [1, 2], "needs exactly one example"),
-        ("few", [1], "2 to 10 examples"),
-        ("few", [1, 1], "chosen twice"),
-        ("few", [1, 99], "example 100 does not exist"),
+        ("zero", [1], "zero-shot には例なしが必要"),
+        ("one", [1, 2], "ちょうど 1 つの例"),
+        ("few", [1], "2〜10 個の例"),
+        ("few", [1, 1], "2 回選ばれて"),
+        ("few", [1, 99], "例 100 はありません"),
     ],
 )
 def test_bad_hand_picked_examples(
@@ -114,10 +115,23 @@ def test_bad_hand_picked_examples(
 def test_bad_inputs(tasks: dict[str, PromptTask]) -> None:
     with pytest.raises(PromptError, match="空"):
         assemble(tasks["sentiment"], "   ", "zero", [])
+    with pytest.raises(PromptError, match=r"nli の入力は 2 個（premise, hypothesis）"):
+        assemble(tasks["nli"], "only one", "zero", [])
+    with pytest.raises(PromptError, match="不明な形式 'markdown'"):
+        assemble(tasks["quiz"], "q", "zero", [], "markdown")
+
+
+def test_assembly_errors_follow_the_ui_language(tasks: dict[str, PromptTask]) -> None:
+    set_language("en")
+    with pytest.raises(PromptError, match="few-shot k must be between 2 and 10"):
+        k_for_mode(tasks["sentiment"], "few", 11)
+    with pytest.raises(PromptError, match="example 100 does not exist"):
+        assemble(tasks["sentiment"], "x", "few", [1, 99])
     with pytest.raises(PromptError, match=r"takes 2 input\(s\)"):
         assemble(tasks["nli"], "only one", "zero", [])
-    with pytest.raises(PromptError, match="unknown format"):
-        assemble(tasks["quiz"], "q", "zero", [], "markdown")
+    set_language("ja")
+    with pytest.raises(PromptError, match="few-shot の k は 2 以上 10"):
+        k_for_mode(tasks["sentiment"], "few", 11)
 
 
 def test_cut_at_stop() -> None:

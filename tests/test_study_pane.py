@@ -44,7 +44,9 @@ async def test_review_three_cards_quit_and_progress_is_there():
     store = default_store()
     assert set(answered) <= set(store.cards())
     assert len(store.reviews()) == 3
-    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(160, 48)
+    ) as pilot:
         pane = await open_study(pilot)
         assert "今日の回答 3" in text_of(pilot.app, "#study-counts")
         assert pane.card is not None and pane.card.id not in answered
@@ -52,7 +54,9 @@ async def test_review_three_cards_quit_and_progress_is_there():
 
 
 async def test_ratings_need_a_revealed_answer_and_show_intervals():
-    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(120, 36)) as pilot:
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(120, 36)
+    ) as pilot:
         pane = await open_study(pilot)
         first = pane.card
         await pilot.press("3")  # nothing happens before the answer is shown
@@ -66,7 +70,9 @@ async def test_ratings_need_a_revealed_answer_and_show_intervals():
 
 
 async def test_bookmark_key_and_bookmarked_filter():
-    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(160, 48)
+    ) as pilot:
         pane = await open_study(pilot)
         term_id = pane.card.term_id
         await pilot.press("asterisk")
@@ -92,8 +98,43 @@ async def test_card_text_is_shown_literally():
     close_default_store()
 
 
+async def test_glossary_body_is_rendered_as_markdown_and_the_summary_stays_literal():
+    from dataclasses import replace
+
+    from textual.widgets import Markdown
+
+    glossary = small_glossary()
+    term = glossary.terms["attention"]
+    body = "**形態素** は _語_ の単位です。\n\n- [bold]一つ[/bold]"
+    glossary.terms["attention"] = replace(term, summary="**そのまま** [i]x[/i]", body=body)
+    async with StudyApp(glossary=glossary, only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+        pane = await open_study(pilot)
+        while pane.card is not None and pane.card.id != "term/attention/meaning":
+            await pilot.press("space", "3")
+        markdown = pilot.app.query_one("#study-detail-md", Markdown)
+        assert not markdown.display  # nothing of the answer before it is revealed
+        await pilot.press("space")
+        await pilot.pause()
+        assert pane.card.detail_markdown and markdown.display and markdown.source == body
+        assert not pilot.app.query_one("#study-detail", Static).display
+        paragraphs = [str(p.render()) for p in markdown.query("MarkdownParagraph")]
+        assert paragraphs[0] == "形態素 は 語 の単位です。"  # rendered, not the ** source
+        assert "[bold]一つ[/bold]" in paragraphs[1]  # Markdown, never Rich markup
+        assert "**そのまま** [i]x[/i]" in text_of(
+            pilot.app, "#study-answer"
+        )  # the answer is literal
+        await pilot.press("3")  # the next card's detail (a summary) is plain text again
+        await pilot.press("space")
+        await pilot.pause()
+        if pane.card is not None and not pane.card.detail_markdown:
+            assert not markdown.display and pilot.app.query_one("#study-detail", Static).display
+    close_default_store()
+
+
 async def test_predict_card_without_a_model_says_so_and_never_fakes():
-    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(160, 48)
+    ) as pilot:
         pane = await open_study(pilot)
         pane.query_one("#study-category").value = "tasks"
         await pilot.pause()
@@ -112,7 +153,9 @@ async def test_predict_card_without_a_model_says_so_and_never_fakes():
 
 
 async def test_stats_view_and_escape_back():
-    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(size=(160, 48)) as pilot:
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(160, 48)
+    ) as pilot:
         pane = await open_study(pilot)
         await pilot.press("space", "3")
         await pilot.press("s")

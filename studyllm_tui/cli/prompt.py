@@ -8,6 +8,7 @@ from typing import Any
 
 from studyllm_tui.cli import fail, print_json
 from studyllm_tui.core.config import Config
+from studyllm_tui.core.i18n import t
 
 MODE_CHOICES = ("zero", "one", "few", "all")
 
@@ -147,7 +148,7 @@ def _picked(args: argparse.Namespace) -> list[int] | None:
     try:
         return [int(part) - 1 for part in args.examples.split(",") if part.strip()]
     except ValueError as error:
-        raise PromptError(f"--examples takes numbers like 1,4,2 (got {args.examples!r})") from error
+        raise PromptError(t("prompt.err_bad_examples_option", value=args.examples)) from error
 
 
 def _progress_printer(quiet: bool) -> Any:
@@ -169,9 +170,9 @@ def _run_once(args: argparse.Namespace, task: Any, backend: Any) -> int:
     )
 
     if args.mode is None or args.mode == "all":
-        raise PromptError("choose --mode zero, one or few")
+        raise PromptError(t("prompt.err_choose_mode"))
     if not args.inputs:
-        raise PromptError(f"give the INPUT text ({task.id} takes: {', '.join(task.fields)})")
+        raise PromptError(t("prompt.err_give_input", task=task.id, fields=", ".join(task.fields)))
     picked = _picked(args)
     examples = picked if picked is not None else select_examples(task, args.mode, args.k, args.seed)
     prompt = assemble(task, args.inputs, args.mode, examples, args.fmt)

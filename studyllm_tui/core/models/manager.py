@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from studyllm_tui.core import hub
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
 from studyllm_tui.core.models.registry import (
     CAUSAL_LM,
@@ -74,14 +75,6 @@ _ARCH_SUFFIXES = {
     CAUSAL_LM: ("ForCausalLM", "LMHeadModel"),
     MASKED_LM: ("ForMaskedLM", "ForPreTraining"),
 }
-_KIND_NAMES = {
-    SEQUENCE_CLASSIFICATION: "a sequence-classification model (…ForSequenceClassification)",
-    TOKEN_CLASSIFICATION: "a token-classification model (…ForTokenClassification)",
-    ENCODER: "an encoder model such as BERT",
-    SEQ2SEQ: "an encoder-decoder model such as T5 (…ForConditionalGeneration)",
-    CAUSAL_LM: "a causal language model such as GPT-2 (…ForCausalLM / …LMHeadModel)",
-    MASKED_LM: "a masked language model such as BERT (…ForMaskedLM)",
-}
 
 
 def check_architecture(task: str, config: Any, model_id: str) -> None:
@@ -92,22 +85,27 @@ def check_architecture(task: str, config: Any, model_id: str) -> None:
     problem = ""
     if spec.kind == ENCODER:
         if encoder_decoder or any(a.endswith(_ARCH_SUFFIXES[CAUSAL_LM]) for a in architectures):
-            problem = "it is not an encoder"
+            problem = t("tasks.problem_not_encoder")
     elif spec.kind == SEQ2SEQ:
         if not encoder_decoder:
-            problem = "it is not an encoder-decoder model"
+            problem = t("tasks.problem_not_encoder_decoder")
     elif not architectures:
-        problem = "its config.json names no architecture"
+        problem = t("tasks.problem_no_architecture")
     elif not any(a.endswith(_ARCH_SUFFIXES[spec.kind]) for a in architectures):
-        problem = f"it is a {', '.join(architectures)}"
+        problem = t("tasks.problem_is_architecture", architectures=", ".join(architectures))
     if not problem and task == "sts" and getattr(config, "num_labels", 1) != 1:
-        problem = f"it has {config.num_labels} labels, not one regression output"
+        problem = t("tasks.problem_not_regression", count=config.num_labels)
     if not problem and task == "nli" and getattr(config, "num_labels", 3) != 3:
-        problem = f"it has {config.num_labels} labels, not 3"
+        problem = t("tasks.problem_not_three_labels", count=config.num_labels)
     if problem:
         raise ModelLoadError(
-            f"{model_id} cannot run the {task} task: {problem}; {task} needs "
-            f"{_KIND_NAMES[spec.kind]}. Choose another model with --model {task}=ID_OR_PATH."
+            t(
+                "tasks.err_wrong_architecture",
+                model=model_id,
+                task=task,
+                problem=problem,
+                kind=t(f"tasks.kind_{spec.kind.replace('-', '_')}"),
+            )
         )
 
 
@@ -120,9 +118,9 @@ def choose_device(setting: str = "auto") -> str:
     if setting == "auto":
         return "cuda" if cuda else "mps" if mps else "cpu"
     if setting == "cuda" and not cuda:
-        raise ModelLoadError("device cuda was asked for, but no CUDA GPU is available")
+        raise ModelLoadError(t("tasks.err_no_cuda"))
     if setting == "mps" and not mps:
-        raise ModelLoadError("device mps was asked for, but Apple MPS is not available")
+        raise ModelLoadError(t("tasks.err_no_mps"))
     return setting
 
 
@@ -152,7 +150,7 @@ class ModelManager:
 
     def model_id_for(self, task: str, model: str | None = None) -> str:
         if task not in TASKS:
-            raise ModelLoadError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+            raise ModelLoadError(t("tasks.err_unknown_task", task=task, choices=", ".join(TASKS)))
         return model or self.overrides.get(task) or TASKS[task].model
 
     @property
@@ -209,7 +207,7 @@ class ModelManager:
             config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
         except Exception as error:
             raise ModelLoadError(
-                f"{model_id}: {path} does not hold a usable model config.json ({_short(error)})"
+                t("tasks.err_bad_config", model=model_id, path=path, reason=_short(error))
             ) from error
         check_architecture(task, config, model_id)
         device = choose_device(self.device_setting)
@@ -218,7 +216,7 @@ class ModelManager:
             tokenizer = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
         except Exception as error:
             raise ModelLoadError(
-                f"{model_id}: its tokenizer cannot be loaded from {path} ({_short(error)})"
+                t("tasks.err_bad_tokenizer", model=model_id, path=path, reason=_short(error))
             ) from error
         report(Progress("load", 2, 3, "weights"))
         auto_class = getattr(transformers, _AUTO_CLASSES[spec.kind])
@@ -232,8 +230,7 @@ class ModelManager:
             )
         except Exception as error:
             raise ModelLoadError(
-                f"{model_id}: the weights in {path} cannot be loaded ({_short(error)}); the "
-                "folder may be incomplete or broken — download it again"
+                t("tasks.err_bad_weights", model=model_id, path=path, reason=_short(error))
             ) from error
         model.to(device)
         model.eval()

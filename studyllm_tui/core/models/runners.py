@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import ProgressCallback, check_cancelled
 from studyllm_tui.core.models.align import align_tokens, normalize
 from studyllm_tui.core.models.generation import GenerationSettings, generate_steps
@@ -135,11 +136,17 @@ SUMMARY_PRESETS = (
 
 
 def _check_text(text: str, what: str = "text") -> str:
+    """``text`` when it is neither blank nor too long; ``what`` names it (a ``tasks.what_*`` key)."""
     if not text or not text.strip():
-        raise TaskInputError(f"the {what} is empty")
+        raise TaskInputError(t("tasks.err_empty", what=t(f"tasks.what_{what}")))
     if len(text) > MAX_INPUT_CHARS:
         raise TaskInputError(
-            f"the {what} has {len(text):,} characters; at most {MAX_INPUT_CHARS:,} are taken"
+            t(
+                "tasks.err_too_long",
+                what=t(f"tasks.what_{what}"),
+                count=len(text),
+                limit=MAX_INPUT_CHARS,
+            )
         )
     return text
 
@@ -171,7 +178,7 @@ def run_classification(loaded: LoadedModel, text: str, pair: str | None = None) 
 
     _check_text(text)
     if pair is not None:
-        _check_text(pair, "second text")
+        _check_text(pair, "second_text")
     truncated = _length(loaded, text, pair) > loaded.max_length
     with torch.inference_mode():
         logits = loaded.model(**_encode(loaded, text, pair)).logits[0].float()
@@ -186,8 +193,8 @@ def run_similarity(loaded: LoadedModel, first: str, second: str) -> Similarity:
     """The regression head's raw value (function_to_apply="none"): 0-5 for JSTS."""
     import torch
 
-    _check_text(first, "first sentence")
-    _check_text(second, "second sentence")
+    _check_text(first, "first_sentence")
+    _check_text(second, "second_sentence")
     truncated = _length(loaded, first, second) > loaded.max_length
     with torch.inference_mode():
         logits = loaded.model(**_encode(loaded, first, second)).logits[0].float()
@@ -199,10 +206,10 @@ def run_embeddings(loaded: LoadedModel, sentences: list[str], pooling: str = "cl
     import torch
 
     if pooling not in ("cls", "mean"):
-        raise TaskInputError(f"pooling must be cls or mean (got {pooling!r})")
+        raise TaskInputError(t("tasks.err_bad_pooling", pooling=pooling))
     sentences = [s for s in sentences if s.strip()]
     if len(sentences) < 2:
-        raise TaskInputError("give at least two sentences to compare")
+        raise TaskInputError(t("tasks.err_two_sentences"))
     for sentence in sentences:
         _check_text(sentence, "sentence")
     truncated = any(_length(loaded, s) > loaded.max_length for s in sentences)
@@ -300,7 +307,7 @@ def _generate_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     elif mode == "greedy":
         kwargs.update(do_sample=False, num_beams=1)
     else:
-        raise TaskInputError(f"decoding mode must be greedy, beam or sample (got {mode!r})")
+        raise TaskInputError(t("tasks.err_bad_decoding", mode=mode))
     return kwargs
 
 
@@ -347,7 +354,7 @@ def run_generation(
     """The whole continuation of ``prompt`` (the panel streams it with generate_steps)."""
     options = dict(options or {})
     if not prompt.strip():
-        raise TaskInputError("the prompt is empty")
+        raise TaskInputError(t("tasks.err_empty", what=t("tasks.what_prompt")))
     _check_text(prompt, "prompt")
     settings = GenerationSettings(
         max_new_tokens=int(options.get("max_new_tokens", 50)),
@@ -373,13 +380,13 @@ def run_fill_mask(loaded: LoadedModel, text: str, top_k: int = 5) -> FillMask:
     tokenizer = loaded.tokenizer
     mask = tokenizer.mask_token or "[MASK]"
     if mask not in text:
-        raise TaskInputError(f"put {mask} where a word should be filled in")
+        raise TaskInputError(t("tasks.err_no_mask", mask=mask))
     truncated = _length(loaded, text) > loaded.max_length
     encoded = _encode(loaded, text)
     input_ids = encoded["input_ids"][0]
     positions = (input_ids == tokenizer.mask_token_id).nonzero().flatten().tolist()
     if not positions:
-        raise TaskInputError(f"the {mask} was cut off: the text is longer than the model takes")
+        raise TaskInputError(t("tasks.err_mask_cut", mask=mask))
     with torch.inference_mode():
         logits = loaded.model(**encoded).logits[0, positions[0]].float()
     probs = torch.softmax(logits, dim=-1)
@@ -396,13 +403,15 @@ def _input_count_error(task: str, count: int) -> str | None:
     spec = TASKS[task]
     if count < spec.min_inputs or (spec.max_inputs is not None and count > spec.max_inputs):
         if spec.max_inputs is None:
-            wanted = f"{spec.min_inputs} or more inputs"
+            wanted = t("tasks.wanted_at_least", min=spec.min_inputs)
+        elif spec.min_inputs == spec.max_inputs == 1:
+            wanted = t("tasks.wanted_one")
         elif spec.min_inputs == spec.max_inputs:
-            wanted = f"{spec.min_inputs} input{'s' if spec.min_inputs > 1 else ''}"
+            wanted = t("tasks.wanted_exactly", min=spec.min_inputs)
         else:
-            wanted = f"{spec.min_inputs} to {spec.max_inputs} inputs"
+            wanted = t("tasks.wanted_range", min=spec.min_inputs, max=spec.max_inputs)
         names = " ".join(n.upper() for n in spec.input_names)
-        return f"{task} takes {wanted} ({names}); got {count}"
+        return t("tasks.err_input_count", task=task, wanted=wanted, names=names, count=count)
     return None
 
 
@@ -433,7 +442,7 @@ def run_loaded(
         return run_generation(loaded, inputs[0], options, cancel)
     if task == "fill-mask":
         return run_fill_mask(loaded, inputs[0], int(options.get("top_k", 5)))
-    raise TaskInputError(f"unknown task {task!r}")  # pragma: no cover
+    raise TaskInputError(t("tasks.err_unknown_task", task=task, choices=", ".join(TASKS)))
 
 
 def run_task(
@@ -448,7 +457,7 @@ def run_task(
 ) -> dict[str, Any]:
     """Load ``task``'s model and run it: the ``studyllm-tui run --json`` dictionary."""
     if task not in TASKS:
-        raise TaskInputError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+        raise TaskInputError(t("tasks.err_unknown_task", task=task, choices=", ".join(TASKS)))
     problem = _input_count_error(task, len(inputs))
     if problem:
         raise TaskInputError(problem)

@@ -39,7 +39,7 @@ class AssembledPrompt:
 def k_for_mode(task: PromptTask, mode: str, k: int | None = None) -> int:
     """How many examples a mode uses: 0, 1, or k (2..bank size, default 3)."""
     if mode not in MODES:
-        raise PromptError(f"unknown mode {mode!r} (choose one of {', '.join(MODES)})")
+        raise PromptError(t("prompt.err_unknown_mode", mode=mode, choices=", ".join(MODES)))
     if mode == "zero":
         return 0
     if mode == "one":
@@ -47,9 +47,7 @@ def k_for_mode(task: PromptTask, mode: str, k: int | None = None) -> int:
     size = task.max_k()
     k = 3 if k is None else k
     if not 2 <= k <= size:
-        raise PromptError(
-            f"few-shot k must be between 2 and {size} (the example bank's size), not {k}"
-        )
+        raise PromptError(t("prompt.err_bad_k", size=size, k=k))
     return k
 
 
@@ -64,15 +62,15 @@ def check_examples(task: PromptTask, mode: str, examples: list[int] | tuple[int,
     size = task.max_k()
     for index in examples:
         if not 0 <= index < size:
-            raise PromptError(f"example {index + 1} does not exist (the bank has {size})")
+            raise PromptError(t("prompt.err_no_such_example", number=index + 1, size=size))
     if len(set(examples)) != len(examples):
-        raise PromptError("an example is chosen twice")
+        raise PromptError(t("prompt.err_example_twice"))
     wanted = {"zero": (0, 0), "one": (1, 1), "few": (2, size)}[mode]
     if not wanted[0] <= len(examples) <= wanted[1]:
-        expected = {"zero": "no example", "one": "exactly one example"}.get(
-            mode, f"2 to {size} examples"
+        expected = t(f"prompt.expected_{mode}", size=size)
+        raise PromptError(
+            t("prompt.err_example_count", mode=mode, expected=expected, count=len(examples))
         )
-        raise PromptError(f"{mode}-shot needs {expected}; {len(examples)} chosen")
 
 
 def input_values(task: PromptTask, values: str | list[str] | dict[str, str]) -> dict[str, str]:
@@ -86,7 +84,13 @@ def input_values(task: PromptTask, values: str | list[str] | dict[str, str]) -> 
     if len(texts) != len(task.fields):
         names = ", ".join(task.fields)
         raise PromptError(
-            f"{task.id} takes {len(task.fields)} input(s) ({names}); got {len(texts)}"
+            t(
+                "prompt.err_input_count",
+                task=task.id,
+                count=len(task.fields),
+                names=names,
+                got=len(texts),
+            )
         )
     for name, text in zip(task.fields, texts, strict=True):
         if not text.strip():
@@ -108,7 +112,7 @@ def assemble(
 ) -> AssembledPrompt:
     """Build the prompt for one input; ``examples`` are bank indices, in prompt order."""
     if fmt not in FORMATS:
-        raise PromptError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+        raise PromptError(t("prompt.err_unknown_format", fmt=fmt, choices=", ".join(FORMATS)))
     k_for_mode(task, mode, max(2, len(examples)) if mode == "few" else None)
     check_examples(task, mode, examples)
     query = task.format_input(input_values(task, values))

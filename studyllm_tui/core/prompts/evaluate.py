@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled, no_progress
 from studyllm_tui.core.prompts.assemble import AssembledPrompt, assemble, select_examples
 from studyllm_tui.core.prompts.backend import (
@@ -127,7 +128,7 @@ def evaluate(
 ) -> dict[str, ModeResult]:
     """Each mode over the dev set, the same examples for every item (seeded, or ``examples``)."""
     if not task.dev:
-        raise BackendError(f"{task.id} has no dev set to evaluate on", "no_dev")
+        raise BackendError(t("prompt.err_no_dev_set", task=task.id), "no_dev")
     dev = task.dev[:limit] if limit else task.dev
     total = len(dev) * len(modes)
     done = 0

@@ -45,6 +45,9 @@ class CardSpec:
     choices: tuple[str, ...] = ()
     correct: int = -1  # index of the right choice, -1 when the card has no choices
     detail: str = ""  # explanation shown with the answer
+    detail_markdown: bool = (
+        False  # the detail is the glossary's own Markdown (trusted), not user text
+    )
     task: str = ""  # predict cards: the task a model can run
     inputs: tuple[str, ...] = ()  # predict cards: the model's inputs
 
@@ -127,6 +130,7 @@ def term_cards(term: Term, index: int, pool: list[Term], lang: str) -> list[Card
             prompt=t("study.q_meaning", term=title),
             answer=summary,
             detail=detail,
+            detail_markdown=True,
         ),
         CardSpec(
             id=f"{base}/{KIND_TERM}",

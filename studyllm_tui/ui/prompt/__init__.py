@@ -67,7 +67,9 @@ class PromptLab(Pane):
         library = load_prompt_tasks()
         order = {task_id: i for i, task_id in enumerate(PREFERRED_ORDER)}
         self.tasks: dict[str, PromptTask] = dict(
-            sorted(library.tasks.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+            sorted(
+                library.tasks.items(), key=lambda item: (order.get(item[0], len(order)), item[0])
+            )
         )
         self.problems = library.problems
         self.current: PromptTask = next(iter(self.tasks.values())) if self.tasks else None  # type: ignore[assignment]
@@ -85,25 +87,31 @@ class PromptLab(Pane):
                 value=self.current.id if self.current else Select.BLANK,
                 allow_blank=False,
                 id="prompt-task",
+                compact=True,
+            )
+            yield Select(
+                [(t(f"prompt.mode_{m}"), m) for m in MODES],
+                value="few",
+                allow_blank=False,
+                id="prompt-mode",
+                compact=True,
+            )
+            yield Select(
+                [(t(f"prompt.format_{f}"), f) for f in FORMATS],
+                value="plain",
+                allow_blank=False,
+                id="prompt-format",
+                compact=True,
             )
             with Horizontal(classes="prompt-row"):
-                yield Select(
-                    [(t(f"prompt.mode_{m}"), m) for m in MODES],
-                    value="few",
-                    allow_blank=False,
-                    id="prompt-mode",
-                )
-                yield Select(
-                    [(t(f"prompt.format_{f}"), f) for f in FORMATS],
-                    value="plain",
-                    allow_blank=False,
-                    id="prompt-format",
-                )
-            with Horizontal(classes="prompt-row"):
                 yield Label("k", classes="prompt-label")
-                yield Input("3", type="integer", id="prompt-k", classes="prompt-number")
+                yield Input(
+                    "3", type="integer", id="prompt-k", classes="prompt-number", compact=True
+                )
                 yield Label(t("prompt.seed"), classes="prompt-label")
-                yield Input("0", type="integer", id="prompt-seed", classes="prompt-number")
+                yield Input(
+                    "0", type="integer", id="prompt-seed", classes="prompt-number", compact=True
+                )
             yield Label(t("prompt.examples_title"), classes="prompt-section")
             yield ExampleList(id="prompt-examples")
             yield Label(t("prompt.input_title"), classes="prompt-section")
@@ -118,6 +126,7 @@ class PromptLab(Pane):
                     value=settings.backend,
                     allow_blank=False,
                     id="prompt-backend",
+                    compact=True,
                 )
                 yield Input(
                     settings.model, placeholder=t("prompt.model_placeholder"), id="prompt-model"
@@ -228,7 +237,9 @@ class PromptLab(Pane):
         self.refresh_prompt()
 
     def inputs(self) -> list[str]:
-        return [self.query_one(f"#prompt-input-{name}", TextArea).text for name in self.current.fields]
+        return [
+            self.query_one(f"#prompt-input-{name}", TextArea).text for name in self.current.fields
+        ]
 
     def build(self, mode: str, strict: bool = True) -> AssembledPrompt:
         """The prompt for ``mode``: the chosen examples for the current mode, else seeded ones."""

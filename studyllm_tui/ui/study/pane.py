@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, ContentSwitcher, Select, Static
+from textual.widgets import Button, Checkbox, ContentSwitcher, Markdown, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from studyllm_tui.core.glossary.model import CATEGORIES
@@ -116,6 +116,7 @@ class StudyPane(Pane):
                 yield Static(id="study-choices", markup=False)
                 yield Static(id="study-answer", markup=False)
                 yield Static(id="study-detail", markup=False)
+                yield Markdown("", id="study-detail-md")
                 yield Static(id="study-model", markup=False)
             yield StatsView(id="study-stats")
         with Vertical(id="study-bottom"):
@@ -123,7 +124,10 @@ class StudyPane(Pane):
             with Horizontal(id="study-ratings"):
                 for rating, key in RATING_KEYS.items():
                     button = Button(
-                        "", id=f"study-rate-{key}", classes=f"rate-{rating.name.lower()}", compact=True
+                        "",
+                        id=f"study-rate-{key}",
+                        classes=f"rate-{rating.name.lower()}",
+                        compact=True,
                     )
                     button.can_focus = False
                     yield button
@@ -181,6 +185,7 @@ class StudyPane(Pane):
     def show_message(self, message: str) -> None:
         for name in ("kind", "choices", "answer", "detail", "model"):
             self.query_one(f"#study-{name}", Static).update("")
+        self.query_one("#study-detail-md", Markdown).display = False
         self.query_one("#study-prompt", Static).update(Content(message))
         self.query_one("#study-hint", Static).update("")
         self.query_one("#study-ratings").display = False
@@ -243,9 +248,11 @@ class StudyPane(Pane):
         detail = self.query_one("#study-detail", Static)
         model = self.query_one("#study-model", Static)
         ratings = self.query_one("#study-ratings")
+        markdown = self.query_one("#study-detail-md", Markdown)
         if not self.revealed:
             answer.update("")
             detail.update("")
+            markdown.display = False
             model.update("")
             ratings.display = False
             hint = "study.hint_choose" if card.choices else "study.hint_reveal"
@@ -256,7 +263,15 @@ class StudyPane(Pane):
             verdict = t("study.right") if self.chosen == card.correct else t("study.wrong")
             verdict += "  "
         answer.update(Text(f"{verdict}{t('study.answer')}: {card.answer}", style="bold"))
-        detail.update(Content(card.detail))
+        # The glossary's explanation is the app's own Markdown; anything else (notes, model
+        # inputs) is shown literally.
+        detail.display = not card.detail_markdown
+        markdown.display = card.detail_markdown
+        if card.detail_markdown:
+            detail.update("")
+            markdown.update(card.detail)
+        else:
+            detail.update(Content(card.detail))
         model.update(self.model_text or "")
         ratings.display = True
         self.label_ratings()
@@ -325,7 +340,9 @@ class StudyPane(Pane):
         try:
             self.session.answer(Rating(value), self.clock(), duration)
         except Exception as error:  # the database went away: say so, keep the card
-            self.app.notify(t("study.save_failed", error=str(error)), severity="error", markup=False)
+            self.app.notify(
+                t("study.save_failed", error=str(error)), severity="error", markup=False
+            )
             return
         self.show_card()
 

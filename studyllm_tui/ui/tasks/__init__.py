@@ -21,6 +21,9 @@ from studyllm_tui.ui.tasks.panel import TaskPanel
 __all__ = ["TaskPanel", "TasksPane"]
 
 
+SHORT_HEIGHT = 30  # rows of the pane below which the layout is compact
+
+
 class TasksPane(Pane):
     """A list of tasks on the left, the chosen task's panel on the right."""
 
@@ -50,6 +53,11 @@ class TasksPane(Pane):
                 for task, spec in TASKS.items():
                     model_id = config.models.get(task) or spec.model
                     yield TaskPanel(task, model_id, is_cached(model_id))
+
+    def on_resize(self) -> None:
+        # A short terminal (80x24) keeps the model card to its first lines (it scrolls) and
+        # the inputs small, so that the result stays on screen.
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
 
     def panel(self, task: str | None = None) -> TaskPanel:
         return self.query_one(f"#panel-{task or self.current_task}", TaskPanel)

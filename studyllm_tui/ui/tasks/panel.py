@@ -31,7 +31,8 @@ class TaskPanel(Vertical):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self.card(), id="card", classes="task-card")
+        with VerticalScroll(id="card-box", classes="task-card"):
+            yield Static(self.card(), id="card")
         examples = list(self.spec.examples)
         if self.task_id == "embed":
             yield Label(t("tasks.in_sentences"))
