@@ -83,8 +83,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
+        # Both apps run as installed: from compiled .pyc files (pip compiles them on install;
+        # here they go to a private cache, written by the warm-up runs, whatever
+        # PYTHONDONTWRITEBYTECODE says), with empty config, data and cache folders.
         env = {**os.environ, "XDG_CONFIG_HOME": home, "XDG_DATA_HOME": home,
-               "XDG_CACHE_HOME": home}
+               "XDG_CACHE_HOME": home, "PYTHONPYCACHEPREFIX": os.path.join(home, "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         run_once(OURS, env), run_once(BARE, env)  # warm the file cache and .pyc files
         ours, bare, heavy = [], [], set()
         for _ in range(args.runs):

@@ -2,42 +2,60 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import set_language, t
-from studyllm_tui.core.problems import Problem
 from studyllm_tui.ui.commands import GlossaryCommands
-from studyllm_tui.ui.pane import Pane
+from studyllm_tui.ui.pane import Pane, describe_keys
 from studyllm_tui.ui.tabs import TABS, TabSpec, available_tabs
 
 if TYPE_CHECKING:
     from studyllm_tui.core.glossary import Glossary
+    from studyllm_tui.core.problems import Problem
 
 STYLES = Path(__file__).parent / "styles"
 
 
-class StudyApp(App[None]):
-    """studyllm-tui: glossary, tokenizer lab, task panels, prompt lab and study."""
+def startup_css(tabs: list[TabSpec]) -> list[str | PurePath]:
+    """The style sheets the first screen needs: ``app.tcss``, the first tab's own sheet, and
+    any sheet not named after a tab. A tab's ``<id>.tcss`` is added when the tab is opened."""
+    tab_ids = {spec.id for spec in TABS}
+    first = tabs[0].id if tabs else ""
+    return [
+        path
+        for path in sorted(STYLES.glob("*.tcss"))
+        if path.stem not in tab_ids or path.stem == first
+    ]
 
-    CSS_PATH = sorted(STYLES.glob("*.tcss"))
-    COMMANDS = App.COMMANDS | {GlossaryCommands}
-    BINDINGS = [
+
+def app_keys() -> list[BindingType]:
+    """The app's own keys, described in the current UI language."""
+    return [
         Binding("f1", "help", t("app.help"), id="app.help"),
         Binding("slash", "search_glossary", t("app.search"), show=False, id="app.search"),
         Binding("escape", "cancel_or_back", t("app.cancel"), show=False, id="app.cancel"),
         Binding("q", "quit", t("app.quit"), show=False, id="app.quit_q"),
         Binding("ctrl+q", "quit", t("app.quit"), priority=True, id="app.quit"),
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            t("app.palette"),
+            show=False,  # the footer shows it on its right
+            priority=True,
+            id="app.palette",
+        ),
         # priority: text areas bind some F-keys (TextArea: F6, F7) for themselves
         *(
             Binding(
@@ -51,6 +69,13 @@ class StudyApp(App[None]):
         ),
     ]
 
+
+class StudyApp(App[None]):
+    """studyllm-tui: glossary, tokenizer lab, task panels, prompt lab and study."""
+
+    COMMANDS = App.COMMANDS | {GlossaryCommands}
+    BINDINGS = app_keys()
+
     def __init__(
         self,
         config: Config | None = None,
@@ -63,7 +88,8 @@ class StudyApp(App[None]):
         self.config_problems = config_problems or []
         self._glossary = glossary
         self.tabs: list[TabSpec] = available_tabs(only_tabs)
-        super().__init__()
+        super().__init__(css_path=startup_css(self.tabs))
+        describe_keys(self, app_keys())
         self.title = t("app.title")
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
@@ -109,9 +135,21 @@ class StudyApp(App[None]):
         existing = self.query(f"#{tab_id}-pane")
         if existing:
             return existing.first(Pane)
+        self.load_tab_css(tab_id)
         pane = spec.pane_class()(id=f"{tab_id}-pane")
         await self.query_one(f"TabPane#{tab_id}", TabPane).mount(pane)
         return pane
+
+    def load_tab_css(self, tab_id: str) -> None:
+        """Add ``styles/<tab_id>.tcss`` to the app's style sheet, once, before the tab's pane
+        is built (the first screen parses only the sheets it needs)."""
+        path = STYLES / f"{tab_id}.tcss"
+        if not path.is_file() or self.stylesheet.has_source(os.path.abspath(path)):
+            return
+        self.stylesheet.read(path)
+        if self.css_monitor is not None:  # textual run --dev: watch it like the others
+            self.css_monitor.add_paths([path])
+        self.refresh_css(animate=False)
 
     @on(TabbedContent.TabActivated)
     async def _tab_opened(self, event: TabbedContent.TabActivated) -> None:

@@ -137,6 +137,24 @@ async def test_english_ui(glossary: Glossary) -> None:
         assert "terms" in str(app.query_one("#glossary-status", Static).render())
 
 
+async def test_footer_follows_the_language_chosen_after_import(glossary: Glossary) -> None:
+    """The app and pane classes were described in Japanese when imported; --lang en wins."""
+    from studyllm_tui.core.config import Config
+
+    app = StudyApp(Config(lang="en"), glossary=glossary, only_tabs=("glossary",))
+    async with app.run_test(size=(160, 36)) as pilot:
+        await ready(pilot)
+        keys = {key.key: key.description for key in app.query("FooterKey")}
+        assert keys["f1"] == "Help" and keys["f2"] == "Glossary" and keys["ctrl+q"] == "Quit"
+        assert keys["alt+left"] == "Back" and keys["ctrl+p"] == "Commands"
+    set_language("ja")
+    app = make_app(glossary)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await ready(pilot)
+        keys = {key.key: key.description for key in app.query("FooterKey")}
+        assert keys["f1"] == "ヘルプ" and keys["alt+left"] == "戻る" and keys["ctrl+p"] == "コマンド"
+
+
 async def test_problems_are_counted_on_screen(tmp_path: Path) -> None:
     good = write_glossary(tmp_path / "a")
     bad = write_glossary(tmp_path / "b", "terms:\n  - id: [\n", "bad.yaml")
@@ -157,3 +175,29 @@ async def test_help_screen_shows_pane_help(glossary: Glossary) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query("#help-pane")
+
+
+async def test_seed_correction_shown_only_for_terms_that_have_one() -> None:
+    from studyllm_tui.core.glossary import load_glossary
+
+    shipped = load_glossary()
+    plain = next(term.id for term in shipped.terms.values() if not term.correction)
+    app = StudyApp(glossary=shipped, only_tabs=("glossary",))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        pane = app.query_one(GlossaryPane)
+        assert not app.query("#term-correction")  # not built for the first screen
+        pane.open_term("roberta")
+        await pilot.pause()
+        correction = app.query_one("#term-correction")
+        assert correction.display and "次文予測" in correction.source
+        pane.open_term(plain)
+        await pilot.pause()
+        assert not app.query_one("#term-correction").display
+        pane.open_term("one-shot-learning")
+        await pilot.pause()
+        correction = app.query_one("#term-correction")
+        assert correction.display and "one-shoe" in correction.source
+        body = app.query_one("#term-body")
+        siblings = list(app.query_one("#term-scroll").children)
+        assert siblings.index(correction) == siblings.index(body) + 1

@@ -39,3 +39,57 @@ def test_language_switch() -> None:
     assert i18n.t("no.such.key") == "no.such.key"
     with pytest.raises(ValueError):
         i18n.set_language("fr")
+
+
+@pytest.fixture
+def catalogue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A catalogue of one area, ``demo``, read afresh (no in-process memo)."""
+    folder = tmp_path / "i18n"
+    folder.mkdir()
+    (folder / "demo.yaml").write_text('hello: {ja: "こんにちは", en: "Hello"}\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", folder)
+    i18n._area.cache_clear()
+    yield folder
+    i18n._area.cache_clear()
+
+
+def test_start_up_reads_the_parsed_copy_not_the_yaml(
+    catalogue_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert i18n.t("demo.hello") == "こんにちは"
+    assert i18n.cache_file("demo").is_file()
+    i18n._area.cache_clear()
+
+    def no_yaml(file: Path) -> dict[str, dict[str, str]]:
+        raise AssertionError(f"parsed {file} although its cached copy is current")
+
+    monkeypatch.setattr(i18n, "read_area_file", no_yaml)
+    i18n.set_language("en")
+    assert i18n.t("demo.hello") == "Hello"
+
+
+def test_an_edited_catalogue_file_replaces_its_cached_copy(catalogue_dir: Path) -> None:
+    assert i18n.t("demo.hello") == "こんにちは"
+    (catalogue_dir / "demo.yaml").write_text(
+        'hello: {ja: "やあ、みなさん", en: "Hi"}\nbye: {ja: "さようなら", en: "Bye"}\n',
+        encoding="utf-8",
+    )
+    i18n._area.cache_clear()
+    assert i18n.t("demo.hello") == "やあ、みなさん"
+    assert i18n.t("demo.bye") == "さようなら"
+
+
+def test_a_broken_or_unwritable_cache_falls_back_to_the_yaml(
+    catalogue_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    i18n.t("demo.hello")
+    i18n.cache_file("demo").write_bytes(b"\x00garbage")
+    i18n._area.cache_clear()
+    assert i18n.t("demo.hello") == "こんにちは"
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(i18n, "cache_file", lambda area: blocker / "i18n" / f"{area}.marshal")
+    i18n._area.cache_clear()
+    assert i18n.t("demo.hello") == "こんにちは"
+    assert i18n.t("demo.missing") == "demo.missing"

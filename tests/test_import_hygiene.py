@@ -60,3 +60,44 @@ asyncio.run(main())
     )
     assert result.returncode == 0, result.stderr
     assert "HEAVY:\n" in result.stdout or result.stdout.strip().endswith("HEAVY:")
+
+
+def test_first_screen_without_yaml_once_the_catalogue_is_cached() -> None:
+    """No config file and a warm catalogue cache: nothing parses YAML before the first frame
+    (the glossary itself is read afterwards, in a worker)."""
+    code = """
+import sys
+from studyllm_tui.app import StudyApp
+
+class Probe(StudyApp):
+    def on_ready(self) -> None:
+        print("YAML:" + str("yaml" in sys.modules))
+        self.exit()
+
+Probe().run(headless=True, size=(100, 30))
+"""
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
+    for result in runs:
+        assert result.returncode == 0, result.stderr
+    assert "YAML:False" in runs[1].stdout  # the first run parsed the catalogue and cached it
+
+
+async def test_a_tabs_style_sheet_is_added_when_the_tab_is_first_opened() -> None:
+    import os
+
+    from studyllm_tui.app import STYLES, StudyApp
+
+    app = StudyApp(only_tabs=("glossary", "study"))
+    sheet = os.path.abspath(STYLES / "study.tcss")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.stylesheet.has_source(os.path.abspath(STYLES / "glossary.tcss"))
+        assert not app.stylesheet.has_source(sheet)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.stylesheet.has_source(sheet)
+        # study.tcss: #study-counts { height: 1; padding: 0 1; ... }
+        assert tuple(app.query_one("#study-counts").styles.padding) == (0, 1, 0, 1)

@@ -17,6 +17,6 @@ def test_glossary_tab_with_a_term_open(snap_compare, tmp_path: Path) -> None:  #
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press(*"fain", "enter")
-        await pilot.pause()
+        await pilot.pause(0.5)  # the term's notes appear 0.25 s after it opens
 
     assert snap_compare(app, run_before=open_term, terminal_size=(110, 30))

@@ -11,6 +11,7 @@ from tests.glossary_fixtures import write_glossary
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.3)  # let the tab finish focusing its first field
     pilot.app.set_focus(None)  # no text cursor in the picture
     await pilot.pause(0.2)
 

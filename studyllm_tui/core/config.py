@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # imported only when there is a file to read: the first screen needs neither
+    import yaml
 
-from studyllm_tui.core.problems import Problem, yaml_error_line
+    from studyllm_tui.core.problems import Problem
 
 LANGUAGES = ("ja", "en")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -118,6 +119,8 @@ def _line_of(node: yaml.Node | None) -> int:
 
 def _key_nodes(node: yaml.Node) -> dict[str, yaml.Node]:
     """Map each key of a mapping node to its value node, for line numbers."""
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
@@ -125,6 +128,10 @@ def _key_nodes(node: yaml.Node) -> dict[str, yaml.Node]:
 
 def parse_config(text: str, path: Path) -> tuple[Config, list[Problem]]:
     """Read configuration text; return the config (defaults where needed) and its problems."""
+    import yaml
+
+    from studyllm_tui.core.problems import Problem, yaml_error_line
+
     config = Config(path=path)
     problems: list[Problem] = []
     try:
@@ -160,6 +167,8 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[Problem]]:
 def _parse_section(
     name: str, value: Any, section: Any, node: yaml.Node | None, path: Path
 ) -> list[Problem]:
+    from studyllm_tui.core.problems import Problem
+
     if not isinstance(value, dict):
         return [Problem(path, _line_of(node), f"{name} must be a mapping; using the defaults")]
     checks = _SECTIONS[name]
@@ -186,6 +195,8 @@ def load_config(path: Path) -> tuple[Config, list[Problem]]:
     except FileNotFoundError:
         return Config(path=path), []
     except (OSError, UnicodeDecodeError) as error:
+        from studyllm_tui.core.problems import Problem
+
         return Config(path=path), [Problem(path, 0, f"cannot be read ({error}); using defaults")]
     return parse_config(text, path)
 

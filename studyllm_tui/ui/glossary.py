@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
 from studyllm_tui.core.glossary.history import History
-from studyllm_tui.core.glossary.model import CATEGORIES, Glossary, Term
 from studyllm_tui.core.i18n import language, t
-from studyllm_tui.ui.pane import Pane
+from studyllm_tui.ui.pane import Pane, describe_keys
 from studyllm_tui.ui.term_view import TermView
 
+if TYPE_CHECKING:  # the model is imported with the glossary, off the first frame
+    from studyllm_tui.core.glossary.model import Glossary, Term
+
 MAX_RESULTS = 50
+
+
+def glossary_keys() -> list[BindingType]:
+    """The pane's keys, described in the current UI language."""
+    return [
+        Binding("slash", "focus_search", t("glossary.key_search"), id="glossary.search"),
+        Binding("alt+left,backspace", "back", t("glossary.key_back"), id="glossary.back"),
+        Binding("alt+right", "forward", t("glossary.key_forward"), id="glossary.forward"),
+    ]
 
 
 class GlossaryPane(Pane):
     """Browse by category, search as you type, follow links, go back and forward."""
 
     HELP_KEY = "glossary.help"
-    BINDINGS = [
-        Binding("slash", "focus_search", t("glossary.key_search"), id="glossary.search"),
-        Binding("alt+left,backspace", "back", t("glossary.key_back"), id="glossary.back"),
-        Binding("alt+right", "forward", t("glossary.key_forward"), id="glossary.forward"),
-    ]
+    BINDINGS = glossary_keys()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        describe_keys(self, glossary_keys())
         self.history = History()
         self.glossary: Glossary | None = None
 
@@ -46,7 +56,6 @@ class GlossaryPane(Pane):
         yield TermView(id="term-view")
 
     def on_mount(self) -> None:
-        self.query_one("#glossary-results").display = False
         # after the first frame: the loading thread would otherwise compete with it
         self.call_after_refresh(self.load_glossary)
 
@@ -83,6 +92,8 @@ class GlossaryPane(Pane):
         return text
 
     def _fill_tree(self, glossary: Glossary) -> None:
+        from studyllm_tui.core.glossary.model import CATEGORIES
+
         tree: Tree[str] = self.query_one("#glossary-tree", Tree)
         tree.clear()
         lang = language()

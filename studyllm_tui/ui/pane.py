@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual.binding import Binding
 from textual.containers import Container
 
 if TYPE_CHECKING:
+    from textual.binding import BindingType
+    from textual.dom import DOMNode
+
     from studyllm_tui.app import StudyApp
+
+
+def describe_keys(node: DOMNode, bindings: Iterable[BindingType]) -> None:
+    """Give ``node``'s bindings the descriptions of ``bindings`` with the same id.
+
+    A class's ``BINDINGS`` are described when its module is imported, which may be before the
+    UI language is chosen (``StudyApp(Config(lang="en"))``); calling this from ``__init__``
+    with freshly described bindings makes the footer follow the language.
+    """
+    descriptions = {
+        binding.id: binding.description
+        for binding in bindings
+        if isinstance(binding, Binding) and binding.id
+    }
+    keys = node._bindings.key_to_bindings  # this node's own dict; its lists are the class's
+    for key, key_bindings in keys.items():
+        keys[key] = [
+            replace(b, description=descriptions[b.id]) if b.id in descriptions else b
+            for b in key_bindings
+        ]
 
 
 class Pane(Container):

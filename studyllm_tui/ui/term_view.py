@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,8 +15,10 @@ from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from studyllm_tui.core.glossary.model import CATEGORIES, Glossary, Term
 from studyllm_tui.core.i18n import language, t
+
+if TYPE_CHECKING:  # the model is imported with the glossary, off the first frame
+    from studyllm_tui.core.glossary.model import Glossary, Term
 
 TRY_TABS = {"bpe": "tokenizer"}
 NOTES_DELAY = 0.25  # seconds a term stays on screen before its notes are shown
@@ -44,14 +47,9 @@ class TermView(Vertical):
         yield Static(Content(t("glossary.pick_a_term")), id="term-title")
         yield Static("", id="term-meta", markup=False)
         with VerticalScroll(id="term-scroll"):
-            yield Markdown("", id="term-body")
-            yield Markdown("", id="term-correction")
+            yield Markdown("", id="term-body")  # #term-correction is added when first needed
         yield Static(Content(t("glossary.links")), id="term-links-title")
         yield OptionList(id="term-links", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#term-correction").display = False
-        self.query_one("#term-links-title").display = False
 
     def show(self, term: Term, available: Callable[[str], bool] = lambda _: True) -> None:
         self.term = term
@@ -62,13 +60,26 @@ class TermView(Vertical):
         if lang == "en" and term.summary_en:
             body = f"**{term.summary_en}**\n\n{term.summary}\n\n{term.body}"
         self.query_one("#term-body", Markdown).update(body)
-        correction = self.query_one("#term-correction", Markdown)
-        correction.display = bool(term.correction)
-        if term.correction:
-            correction.update(f"**{t('glossary.correction')}**\n\n{term.correction}")
+        self._show_correction(term)
         self._fill_links(term, lang, available)
         self._schedule_notes(term)
         self.query_one("#term-scroll").scroll_home(animate=False)
+
+    def _show_correction(self, term: Term) -> None:
+        """The seed's mistake that this entry corrects, if any, below the body."""
+        shown = self.query("#term-correction")
+        if not term.correction:
+            if shown:
+                shown.first().display = False
+            return
+        text = f"**{t('glossary.correction')}**\n\n{term.correction}"
+        if shown:
+            correction = shown.first(Markdown)
+            correction.update(text)
+        else:
+            correction = Markdown(text, id="term-correction")
+            self.query_one("#term-scroll").mount(correction, after="#term-body")
+        correction.display = True
 
     def _schedule_notes(self, term: Term) -> None:
         """Show the person's bookmark and note once the term has stayed on screen a moment,
@@ -86,6 +97,8 @@ class TermView(Vertical):
             self.query_one("#term-scroll").mount(TermNotes(term.id, classes="term-notes"))
 
     def _meta(self, term: Term, lang: str) -> str:
+        from studyllm_tui.core.glossary.model import CATEGORIES
+
         ja, en = CATEGORIES.get(term.category, (term.category, term.category))
         parts = [
             f"{t('glossary.reading')}: {term.reading}",
