@@ -21,8 +21,8 @@ from studyllm_tui.core.models.generation import (
     split_utf8,
     stream_generate,
 )
+from studyllm_tui.core.models.results import SUMMARY_PRESETS
 from studyllm_tui.core.models.runners import (
-    SUMMARY_PRESETS,
     TaskInputError,
     run_embeddings,
     run_loaded,

@@ -22,7 +22,8 @@ from studyllm_tui.core.study import (
     generate_cards,
     open_store,
 )
-from studyllm_tui.core.study.store import SCHEMA_V1, SCHEMA_VERSION, make_scheduler
+from studyllm_tui.core.study.schema import SCHEMA_V1, SCHEMA_VERSION
+from studyllm_tui.core.study.store import make_scheduler
 from tests.test_study_helpers import T0, small_glossary
 
 

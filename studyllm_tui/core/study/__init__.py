@@ -8,13 +8,8 @@ from pathlib import Path
 from studyllm_tui.core import paths
 from studyllm_tui.core.study.cards import KINDS, CardSpec, cards_for, generate_cards
 from studyllm_tui.core.study.queue import MODES, Queue, ReviewSession, StudyFilter, build_queue
-from studyllm_tui.core.study.store import (
-    SCHEMA_VERSION,
-    Recovery,
-    Store,
-    StoreError,
-    open_store,
-)
+from studyllm_tui.core.study.schema import SCHEMA_VERSION, StoreError
+from studyllm_tui.core.study.store import Recovery, Store, open_store
 
 __all__ = [
     "KINDS",

@@ -1,8 +1,9 @@
 """The study database: SQLite in the user's data folder, in WAL mode.
 
 Every answer is one committed transaction (card state + review log) before the caller goes
-on. The schema carries a version (``PRAGMA user_version``) and is migrated step by step. A
-file that is not a readable database is moved aside, never deleted, and a fresh one started.
+on. The schema carries a version (``PRAGMA user_version``) and is migrated step by step
+(schema.py). A file that is not a readable database is moved aside, never deleted, and a fresh
+one started.
 """
 
 from __future__ import annotations
@@ -11,117 +12,14 @@ import contextlib
 import copy
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from fsrs import Card, Rating, Scheduler, State
 
-SCHEMA_VERSION = 2
-
-# The schema of version 1, kept so that the migration can be tested against it.
-SCHEMA_V1 = """
-CREATE TABLE cards (card_id TEXT PRIMARY KEY, state INTEGER, step INTEGER, stability REAL,
-                    difficulty REAL, due TEXT, last_review TEXT);
-CREATE TABLE reviews (card_id TEXT, rating INTEGER, reviewed_at TEXT, duration_ms INTEGER);
-CREATE TABLE notes (term_id TEXT PRIMARY KEY, text TEXT, bookmarked INTEGER DEFAULT 0,
-                    updated TEXT);
-"""
-
-SCHEMA_V2 = """
-CREATE TABLE cards (
-    card_id TEXT PRIMARY KEY,
-    state INTEGER NOT NULL,
-    step INTEGER,
-    stability REAL,
-    difficulty REAL,
-    due TEXT NOT NULL,
-    last_review TEXT,
-    first_review TEXT NOT NULL,
-    reps INTEGER NOT NULL DEFAULT 0,
-    lapses INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX cards_by_due ON cards(due);
-CREATE TABLE reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    card_id TEXT NOT NULL,
-    rating INTEGER NOT NULL,
-    reviewed_at TEXT NOT NULL,
-    duration_ms INTEGER,
-    state_before INTEGER,
-    due_after TEXT
-);
-CREATE INDEX reviews_by_time ON reviews(reviewed_at);
-CREATE INDEX reviews_by_card ON reviews(card_id);
-CREATE TABLE bookmarks (term_id TEXT PRIMARY KEY, created TEXT NOT NULL);
-CREATE TABLE notes (term_id TEXT PRIMARY KEY, text TEXT NOT NULL, updated TEXT NOT NULL);
-"""
-
-
-def run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run ``;``-separated statements inside the current transaction.
-
-    (``executescript`` would commit the open transaction first.)
-    """
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _migrate_1_to_2(db: sqlite3.Connection) -> None:
-    """v2 adds review history fields and first-review dates, and gives bookmarks a table."""
-    run_script(
-        db,
-        """
-        ALTER TABLE cards RENAME TO cards_v1;
-        ALTER TABLE reviews RENAME TO reviews_v1;
-        ALTER TABLE notes RENAME TO notes_v1;
-        """,
-    )
-    run_script(db, SCHEMA_V2)
-    db.execute(
-        """
-        INSERT INTO cards (card_id, state, step, stability, difficulty, due, last_review,
-                           first_review, reps, lapses)
-        SELECT c.card_id, COALESCE(c.state, 1), c.step, c.stability, c.difficulty,
-               COALESCE(c.due, c.last_review, '1970-01-01T00:00:00.000000+00:00'), c.last_review,
-               COALESCE((SELECT MIN(r.reviewed_at) FROM reviews_v1 r WHERE r.card_id = c.card_id),
-                        c.last_review, c.due, '1970-01-01T00:00:00.000000+00:00'),
-               (SELECT COUNT(*) FROM reviews_v1 r WHERE r.card_id = c.card_id),
-               (SELECT COUNT(*) FROM reviews_v1 r WHERE r.card_id = c.card_id AND r.rating = 1)
-        FROM cards_v1 c
-        """
-    )
-    db.execute(
-        """
-        INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms)
-        SELECT card_id, rating, reviewed_at, duration_ms FROM reviews_v1 ORDER BY rowid
-        """
-    )
-    db.execute(
-        """
-        INSERT INTO notes (term_id, text, updated)
-        SELECT term_id, text, COALESCE(updated, '1970-01-01T00:00:00.000000+00:00')
-        FROM notes_v1 WHERE text IS NOT NULL AND text != ''
-        """
-    )
-    db.execute(
-        """
-        INSERT INTO bookmarks (term_id, created)
-        SELECT term_id, COALESCE(updated, '1970-01-01T00:00:00.000000+00:00')
-        FROM notes_v1 WHERE bookmarked
-        """
-    )
-    run_script(db, "DROP TABLE cards_v1; DROP TABLE reviews_v1; DROP TABLE notes_v1;")
-
-
-# MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
-
-
-class StoreError(Exception):
-    """The database cannot be used (for example, it was written by a newer version)."""
+from studyllm_tui.core.study.schema import StoreError, prepare_database
 
 
 @dataclass(frozen=True)
@@ -386,41 +284,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _prepare(db: sqlite3.Connection, path: Path) -> None:
-    """Check the file, switch on WAL, create or migrate the schema."""
-    result = db.execute("PRAGMA quick_check").fetchone()
-    if result is None or result[0] != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {result[0] if result else '?'}")
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    tables = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-    if version == 0 and tables:
-        raise sqlite3.DatabaseError("the file holds tables but no study schema version")
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} was written by a newer studyllm-tui (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); update studyllm-tui to use it"
-        )
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = FULL")
-    if version == 0:
-        db.execute("BEGIN IMMEDIATE")
-        run_script(db, SCHEMA_V2)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("COMMIT")
-        return
-    while version < SCHEMA_VERSION:
-        migrate = MIGRATIONS[version]
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            migrate(db)
-            db.execute(f"PRAGMA user_version = {version + 1}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        version += 1
-
-
 def _aside_name(path: Path, now: datetime) -> Path:
     base = f"{path.name}.broken-{now.astimezone().strftime('%Y%m%d-%H%M%S')}"
     candidate = path.with_name(base)
@@ -456,7 +319,7 @@ def open_store(
     recovery = None
     db = _connect(path)
     try:
-        _prepare(db, path)
+        prepare_database(db, path)
     except StoreError:
         db.close()
         raise
@@ -465,5 +328,5 @@ def open_store(
         moved_to = _move_aside(path, now or datetime.now(timezone.utc))
         recovery = Recovery(original=path, moved_to=moved_to, reason=str(error))
         db = _connect(path)
-        _prepare(db, path)
+        prepare_database(db, path)
     return Store(db, path, scheduler), recovery

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -23,10 +22,8 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
-from textual.worker import Worker, WorkerState, get_current_worker
 
 from studyllm_tui.core.i18n import language, t
-from studyllm_tui.core.jobs import Cancelled, Progress
 from studyllm_tui.core.prompts import (
     FORMATS,
     MODES,
@@ -35,15 +32,12 @@ from studyllm_tui.core.prompts import (
     BackendError,
     PromptError,
     PromptTask,
-    StreamInterrupted,
     assemble,
     load_prompt_tasks,
-    make_backend,
-    run_prompt,
     select_examples,
 )
-from studyllm_tui.ui.pane import Pane
 from studyllm_tui.ui.prompt.evaluation import EvaluationView
+from studyllm_tui.ui.prompt.runs import PromptRuns
 from studyllm_tui.ui.prompt.widgets import ExampleList, ModeColumn
 
 __all__ = ["PromptLab"]
@@ -51,7 +45,7 @@ __all__ = ["PromptLab"]
 PREFERRED_ORDER = ("sentiment", "nli", "quiz", "headline", "topic")
 
 
-class PromptLab(Pane):
+class PromptLab(PromptRuns):
     """Input, mode, k and examples on the left; the exact prompt and the answers on the right."""
 
     HELP_KEY = "prompt.help"
@@ -359,159 +353,3 @@ class PromptLab(Pane):
     @on(Button.Pressed, "#prompt-evaluate")
     def _evaluate_pressed(self) -> None:
         self.action_evaluate()
-
-    # -- actions ---------------------------------------------------------------------------
-
-    def backend_key(self) -> tuple[str, ...]:
-        return (
-            str(self.query_one("#prompt-backend", Select).value),
-            self.query_one("#prompt-model", Input).value.strip(),
-            self.query_one("#prompt-endpoint", Input).value.strip(),
-            self.query_one("#prompt-endpoint-model", Input).value.strip(),
-        )
-
-    def backend(self) -> Backend:
-        key = self.backend_key()
-        if self._backend is None or key != self._backend_key:
-            kind, model, endpoint, endpoint_model = key
-            self._backend = make_backend(
-                self.study_app.config,
-                backend=kind,
-                model=model,
-                endpoint=endpoint,
-                endpoint_model=endpoint_model,
-            )
-            self._backend_key = key
-        return self._backend
-
-    def start(self, modes: list[str]) -> None:
-        try:
-            prompts = [(mode, self.build(mode)) for mode in modes]
-            backend = self.backend()
-        except (PromptError, BackendError) as error:
-            self.set_status(str(error))
-            self.notify(str(error), severity="warning", markup=False)
-            return
-        self.query_one("#prompt-results", TabbedContent).active = "prompt-answers-tab"
-        columns = {column.mode: column for column in self.query(ModeColumn)}
-        for mode in modes:
-            columns[mode].start()
-        self.run_modes(backend, self.current, prompts, self.seed, columns)
-
-    def action_run(self) -> None:
-        self.start([self.mode])
-
-    def action_compare(self) -> None:
-        self.start(list(MODES))
-
-    def action_evaluate(self) -> None:
-        try:
-            backend = self.backend()
-        except BackendError as error:
-            self.set_status(str(error))
-            return
-        if not self.current.dev:
-            self.set_status(t("prompt.no_dev"))
-            return
-        self.query_one("#prompt-results", TabbedContent).active = "prompt-eval-tab"
-        view = self.query_one("#prompt-eval", EvaluationView)
-        view.clear()
-        examples = {self.mode: list(self.chosen)}
-        for mode in MODES:
-            if mode != self.mode:
-                examples[mode] = list(self.build(mode, strict=False).examples)
-        view.run(self, backend, self.current, examples, self.fmt, self.seed)
-
-    def cancel_or_back(self) -> bool:
-        cancelled = False
-        for worker in self.workers:
-            if worker.group.startswith("prompt:") and worker.state in (
-                WorkerState.PENDING,
-                WorkerState.RUNNING,
-            ):
-                worker.cancel()
-                cancelled = True
-        if cancelled:
-            self.set_status(t("prompt.cancelled"))
-        return cancelled
-
-    # -- background work -------------------------------------------------------------------
-
-    def progress_callback(self, worker: Worker[Any]) -> Any:
-        def report(progress: Progress) -> None:
-            if not worker.is_cancelled:
-                detail = f" {progress.detail}" if progress.detail else ""
-                self.app.call_from_thread(
-                    self.set_status, f"{progress.stage}{detail}", progress.fraction
-                )
-
-        return report
-
-    @work(thread=True, exclusive=True, group="prompt:run", exit_on_error=False)
-    def run_modes(
-        self,
-        backend: Backend,
-        task: PromptTask,
-        prompts: list[tuple[str, AssembledPrompt]],
-        seed: int,
-        columns: dict[str, ModeColumn],
-    ) -> None:
-        worker = get_current_worker()
-        cancel = worker.cancelled_event
-        call = self.app.call_from_thread
-        try:
-            call(self.set_status, t("prompt.loading", model=backend.describe()), None)
-            backend.prepare(self.progress_callback(worker), cancel)
-        except Cancelled:
-            return
-        except Exception as error:  # a model that cannot load: say so in each column
-            for mode, _ in prompts:
-                call(columns[mode].fail, str(error))
-            call(self.set_status, str(error))
-            return
-        call(self.refresh_prompt)
-        for mode, prompt in prompts:
-            if worker.is_cancelled:
-                return
-            call(
-                self.set_status,
-                t("prompt.running", mode=t(f"prompt.mode_{mode}"), model=backend.describe()),
-            )
-            column = columns[mode]
-            try:
-                answer = run_prompt(
-                    backend,
-                    task,
-                    prompt,
-                    seed=seed,
-                    cancel=cancel,
-                    on_text=_streamer(self, column),
-                )
-            except Cancelled:
-                call(column.fail, t("prompt.cancelled"))
-                return
-            except StreamInterrupted as error:
-                call(column.fail, str(error), error.partial)
-                continue
-            except (BackendError, PromptError) as error:
-                call(column.fail, str(error))
-                continue
-            call(column.finish, answer.text, answer.scores, answer.scores_note)
-        call(self.refresh_prompt)
-        call(self.set_status, t("prompt.done", model=backend.describe()))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group.startswith("prompt:") and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            message = t("prompt.failed", error=f"{type(error).__name__}: {error}")
-            self.set_status(message)
-            self.notify(message, severity="error", markup=False)
-
-
-def _streamer(lab: PromptLab, column: ModeColumn) -> Callable[[str], None]:
-    """Hands the answer so far to ``column`` on the UI thread."""
-
-    def show(text: str) -> None:
-        lab.app.call_from_thread(column.set_text, text)
-
-    return show

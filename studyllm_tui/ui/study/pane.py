@@ -8,17 +8,15 @@ from datetime import datetime, timedelta, timezone
 
 from fsrs import Rating
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, ContentSwitcher, Markdown, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from studyllm_tui.core.glossary.model import CATEGORIES
 from studyllm_tui.core.i18n import language, t
-from studyllm_tui.core.jobs import Cancelled, Progress
 from studyllm_tui.core.study import (
     MODES,
     CardSpec,
@@ -31,8 +29,8 @@ from studyllm_tui.core.study import (
     take_recovery,
 )
 from studyllm_tui.core.study.cards import KIND_PREDICT, category_name
-from studyllm_tui.core.study.predict import Prediction, PredictionUnavailable, run_prediction
-from studyllm_tui.ui.pane import Pane
+from studyllm_tui.core.study.predict import Prediction
+from studyllm_tui.ui.study.model_check import ModelCheck
 from studyllm_tui.ui.study.notes_screen import NotesScreen
 from studyllm_tui.ui.study.stats_view import StatsView
 
@@ -58,7 +56,7 @@ def format_interval(delta: timedelta) -> str:
     return t(f"study.unit_{unit}", n=value)
 
 
-class StudyPane(Pane):
+class StudyPane(ModelCheck):
     """Spaced repetition over the glossary, with the book's 'predict the model' cards."""
 
     HELP_KEY = "study.help"
@@ -395,78 +393,6 @@ class StudyPane(Pane):
         event.stop()
         if self.session is not None:
             self.start_session()
-
-    # -- the model check ----------------------------------------------------------------
-
-    def action_run_model(self) -> None:
-        card = self.card
-        if card is None or card.kind != KIND_PREDICT:
-            return
-        self.model_text = Text(t("study.model_running"), style="italic")
-        self.render_card()
-        self._model_worker = self.run_model(card)
-
-    @work(thread=True, exclusive=True, group="study:predict", exit_on_error=False)
-    def run_model(self, card: CardSpec) -> Prediction:
-        worker = get_current_worker()
-
-        def progress(report: Progress) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self.model_progress, card.id, report)
-
-        return run_prediction(
-            card, self.study_app.config, progress=progress, cancel=worker.cancelled_event
-        )
-
-    def model_progress(self, card_id: str, report: Progress) -> None:
-        if self.card is None or self.card.id != card_id:
-            return
-        fraction = report.fraction
-        done = f" {fraction:.0%}" if fraction is not None else ""
-        self.model_text = Text(f"{t('study.model_running')} {report.stage}{done}", style="italic")
-        self.query_one("#study-model", Static).update(self.model_text)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "study:predict" or worker is not self._model_worker:
-            return
-        card = self.card
-        if event.state == WorkerState.SUCCESS and isinstance(worker.result, Prediction):
-            if card is not None:
-                self.model_text = self.prediction_text(card, worker.result)
-        elif event.state == WorkerState.ERROR:
-            error = worker.error
-            if isinstance(error, PredictionUnavailable):
-                message = str(error)
-            elif isinstance(error, Cancelled):
-                message = t("study.model_cancelled")
-            else:
-                message = t("study.model_failed", error=f"{type(error).__name__}: {error}")
-            self.model_text = Text(message, style="yellow")
-        elif event.state == WorkerState.CANCELLED:
-            self.model_text = Text(t("study.model_cancelled"), style="dim")
-        else:
-            return
-        self.query_one("#study-model", Static).update(self.model_text or "")
-
-    def prediction_text(self, card: CardSpec, prediction: Prediction) -> Text:
-        text = Text()
-        text.append(t("study.model_says", label=prediction.label), style="bold")
-        text.append("\n")
-        for label, score in sorted(prediction.scores.items(), key=lambda item: -item[1]):
-            text.append(f"  {label}: {score:.4f}\n")
-        agrees = prediction.label == card.choices[card.correct]
-        text.append(t("study.model_agrees" if agrees else "study.model_differs"), style="dim")
-        return text
-
-    def cancel_model(self) -> bool:
-        worker = self._model_worker
-        if worker is not None and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            worker.cancel()
-            self._model_worker = None
-            return True
-        self._model_worker = None
-        return False
 
     def cancel_or_back(self) -> bool:
         if self.cancel_model():

@@ -159,7 +159,7 @@ class TaskPanel(Vertical):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "opt-preset" or not isinstance(event.value, str):
             return
-        from studyllm_tui.core.models.runners import SUMMARY_PRESETS
+        from studyllm_tui.core.models.results import SUMMARY_PRESETS
 
         preset = next((p for p in SUMMARY_PRESETS if p.id == event.value), None)
         if preset is None:
