@@ -105,8 +105,8 @@ async def test_escape_cancels_and_bad_input_is_a_message(tiny_gpt2: Path) -> Non
         await pilot.press("f5")
         lab = app.query_one(PromptLab)
         await pilot.press("ctrl+enter")  # empty input
-        await pilot.pause()
-        assert "空" in str(lab.query_one("#prompt-status", Static).render())
+        status = lab.query_one("#prompt-status", Static)
+        await wait_until(pilot, lambda: "空" in str(status.render()), timeout=5.0)
         await pilot.press("ctrl+e")
         await pilot.pause(0.05)
         await pilot.press("escape")
