@@ -104,6 +104,8 @@ async def test_escape_cancels_and_bad_input_is_a_message(tiny_gpt2: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
         lab = app.query_one(PromptLab)
+        await pilot.pause(0.2)
+        await pilot.click("#prompt-input-input")  # in the input, as a person would be
         await pilot.press("ctrl+enter")  # empty input
         status = lab.query_one("#prompt-status", Static)
         await wait_until(pilot, lambda: "空" in str(status.render()), timeout=5.0)
