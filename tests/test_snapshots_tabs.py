@@ -7,13 +7,7 @@ from pathlib import Path
 from studyllm_tui.app import StudyApp
 from studyllm_tui.core.glossary import load_glossary_files
 from tests.glossary_fixtures import write_glossary
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)  # let the tab finish focusing its first field
-    pilot.app.set_focus(None)  # no text cursor in the picture
-    await pilot.pause(0.2)
+from tests.pilot_helpers import settle
 
 
 def test_tasks_tab(snap_compare) -> None:  # type: ignore[no-untyped-def]

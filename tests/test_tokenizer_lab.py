@@ -10,6 +10,7 @@ from textual.widgets import Input, Static, TextArea
 from studyllm_tui.app import StudyApp
 from studyllm_tui.ui.tokenizer.row import TokenRow
 from studyllm_tui.ui.tokenizer.stepper import BpeStepperView
+from tests.pilot_helpers import settle
 
 
 async def wait_until(pilot, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -145,8 +146,7 @@ async def test_adding_an_uncached_hub_tokenizer_offline_says_so():
 def test_snapshot_of_the_tab(snap_compare):
     async def run_before(pilot) -> None:
         await open_lab(pilot)
-        pilot.app.set_focus(None)  # a text cursor (blinking or not) would make it flaky
-        await pilot.pause(0.2)
+        await settle(pilot)  # no text cursor (blinking or not) in the picture
 
     assert snap_compare(
         StudyApp(only_tabs=["tokenizer"]),
