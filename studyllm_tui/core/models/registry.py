@@ -107,7 +107,7 @@ TASKS: dict[str, TaskSpec] = {
         min_inputs=2,
         max_inputs=2,
         input_names=("sentence1", "sentence2"),
-        book="5.3 (JSTS)",
+        book="5.4 (JSTS)",
         examples=(
             "川べりでサーフボードを持った人たちがいます。",
             "トイレの壁に黒いタオルがかけられています。",
@@ -205,7 +205,7 @@ TASKS: dict[str, TaskSpec] = {
         licence="MIT",
         max_length=1024,
         input_names=("prompt",),
-        book="2, 7",
+        book="1",
         examples=("人とAIが協調するためには、",),
     ),
     "fill-mask": TaskSpec(
