@@ -98,7 +98,8 @@ def run_show(args: argparse.Namespace, config: Config) -> int:
 
 def run_check(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.glossary import load_glossary
-    from studyllm_tui.core.glossary.loader import load_glossary_files, yaml_files
+    from studyllm_tui.core.glossary.loader import load_glossary_files
+    from studyllm_tui.core.layers import yaml_files
 
     if args.paths:
         files: list[Path] = []

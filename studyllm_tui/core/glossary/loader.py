@@ -7,7 +7,7 @@ glossary is read first; the user's files then add terms or replace shipped ones 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from yaml.constructor import SafeConstructor
 
 from studyllm_tui.core import paths
 from studyllm_tui.core.glossary.model import CATEGORIES, TRY_TARGETS, Glossary, Term
+from studyllm_tui.core.layers import merge_layers, yaml_files
 from studyllm_tui.core.problems import Problem, yaml_error_line
 
 try:
@@ -166,26 +167,14 @@ def load_glossary_files(
     Two terms with the same ``id`` within one layer are a problem (the first is kept).
     """
     glossary = glossary or Glossary()
-    for files in layers:
-        seen: dict[str, Term] = {}
-        for file in files:
-            glossary.files.append(file)
-            for node in _read_nodes(file, glossary.problems):
-                term = _parse_term(node, file, glossary.problems)
-                if term is None:
-                    continue
-                if term.id in seen:
-                    first = seen[term.id]
-                    glossary.problems.append(
-                        Problem(
-                            file,
-                            term.line,
-                            f"duplicate id {term.id!r} (first defined at {first.source}:{first.line})",
-                        )
-                    )
-                    continue
-                seen[term.id] = term
-                glossary.terms[term.id] = term
+
+    def read(file: Path) -> Iterator[Term]:
+        for node in _read_nodes(file, glossary.problems):
+            term = _parse_term(node, file, glossary.problems)
+            if term is not None:
+                yield term
+
+    merge_layers(layers, read, glossary.terms, glossary.files, glossary.problems)
     for term in glossary.terms.values():
         for other in term.related:
             if other not in glossary.terms:
@@ -200,8 +189,6 @@ def load_glossary_files(
     return glossary
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
 
 
 def load_glossary(

@@ -15,6 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from studyllm_tui.core import paths
+from studyllm_tui.core.layers import merge_layers, yaml_files
 from studyllm_tui.core.problems import Problem, yaml_error_line
 from studyllm_tui.core.prompts.model import METRICS, Item, PromptLibrary, PromptTask
 
@@ -245,34 +246,17 @@ class _FileReader:
         return items
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def load_task_files(layers: Iterable[Iterable[Path]]) -> PromptLibrary:
     """Load layers of files in order; a later layer's task replaces an earlier one's ``id``."""
     library = PromptLibrary()
-    for files in layers:
-        seen: dict[str, PromptTask] = {}
-        for file in files:
-            library.files.append(file)
-            task = _FileReader(file, library.problems).read()
-            if task is None:
-                continue
-            if task.id in seen:
-                first = seen[task.id]
-                library.problems.append(
-                    Problem(
-                        file,
-                        task.line,
-                        f"duplicate id {task.id!r} (first defined at {first.source}:{first.line})",
-                    )
-                )
-                continue
-            seen[task.id] = task
-            library.tasks[task.id] = task
+
+    def read(file: Path) -> list[PromptTask]:
+        task = _FileReader(file, library.problems).read()
+        return [] if task is None else [task]
+
+    merge_layers(layers, read, library.tasks, library.files, library.problems)
     library.problems.sort()
     return library
 
