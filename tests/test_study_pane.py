@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from studyllm_tui.app import StudyApp
+from studyllm_tui.core.glossary.display import compact_cjk_spaces
 from studyllm_tui.core.study import close_default_store, default_store
 from studyllm_tui.ui.study import StudyPane
 from tests.test_study_helpers import small_glossary
@@ -115,7 +116,8 @@ async def test_glossary_body_is_rendered_as_markdown_and_the_summary_stays_liter
         assert not markdown.display  # nothing of the answer before it is revealed
         await pilot.press("space")
         await pilot.pause()
-        assert pane.card.detail_markdown and markdown.display and markdown.source == body
+        assert pane.card.detail_markdown and markdown.display
+        assert markdown.source == compact_cjk_spaces(body)
         assert not pilot.app.query_one("#study-detail", Static).display
         paragraphs = [str(p.render()) for p in markdown.query("MarkdownParagraph")]
         assert paragraphs[0] == "形態素 は 語 の単位です。"  # rendered, not the ** source

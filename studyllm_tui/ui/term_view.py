@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyllm_tui.core.glossary.display import compact_cjk_spaces
 from studyllm_tui.core.i18n import language, t
 
 if TYPE_CHECKING:  # the model is imported with the glossary, off the first frame
@@ -59,7 +60,7 @@ class TermView(Vertical):
         body = f"**{term.summary_in(lang)}**\n\n{term.body}"
         if lang == "en" and term.summary_en:
             body = f"**{term.summary_en}**\n\n{term.summary}\n\n{term.body}"
-        self.query_one("#term-body", Markdown).update(body)
+        self.query_one("#term-body", Markdown).update(compact_cjk_spaces(body))
         self._show_correction(term)
         self._fill_links(term, lang, available)
         self._schedule_notes(term)
@@ -72,7 +73,7 @@ class TermView(Vertical):
             if shown:
                 shown.first().display = False
             return
-        text = f"**{t('glossary.correction')}**\n\n{term.correction}"
+        text = compact_cjk_spaces(f"**{t('glossary.correction')}**\n\n{term.correction}")
         if shown:
             correction = shown.first(Markdown)
             correction.update(text)

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, ContentSwitcher, Markdown, Select, Static
 from textual.worker import Worker
 
+from studyllm_tui.core.glossary.display import compact_cjk_spaces
 from studyllm_tui.core.glossary.model import CATEGORIES
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.study import (
@@ -267,7 +268,7 @@ class StudyPane(ModelCheck):
         markdown.display = card.detail_markdown
         if card.detail_markdown:
             detail.update("")
-            markdown.update(card.detail)
+            markdown.update(compact_cjk_spaces(card.detail))
         else:
             detail.update(Content(card.detail))
         model.update(self.model_text or "")
