@@ -10,7 +10,7 @@ from hatchling.builders.wheel import WheelBuilder
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_ships_glossary_catalogue_and_styles(tmp_path: Path) -> None:
+def test_wheel_ships_glossary_catalogue_styles_and_data(tmp_path: Path) -> None:
     builder = WheelBuilder(str(ROOT))
     (wheel,) = list(builder.build(directory=str(tmp_path), versions=["standard"]))
     names = zipfile.ZipFile(wheel).namelist()
@@ -18,8 +18,12 @@ def test_wheel_ships_glossary_catalogue_and_styles(tmp_path: Path) -> None:
     assert shipped, "the repository has glossary files"
     for name in shipped:
         assert f"studyllm_tui/_glossary/{name}" in names
-    assert "studyllm_tui/i18n/app.yaml" in names
-    assert "studyllm_tui/styles/app.tcss" in names
+    package = ROOT / "studyllm_tui"
+    for folder in ("i18n", "styles", "data/prompts", "data/corpus"):
+        shipped_files = sorted(p for p in (package / folder).iterdir() if p.is_file())
+        assert shipped_files, folder
+        for path in shipped_files:
+            assert f"studyllm_tui/{path.relative_to(package).as_posix()}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "studyllm-tui = studyllm_tui.__main__:main" in text
