@@ -16,8 +16,13 @@ async def wait_focused(pilot, timeout: float = 5.0) -> None:  # type: ignore[no-
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait for the tab's workers and its deferred focus, then blur: no text cursor to blink."""
+    from textual.widgets import TextArea
+
     await pilot.app.workers.wait_for_complete()
     await wait_focused(pilot)
+    for area in pilot.app.query(TextArea):
+        # Textual's blink timer keeps toggling a blurred TextArea's cursor: stop it
+        area.cursor_blink = False
     for _ in range(8):  # a pane that rebuilds its fields may move the focus once more
         pilot.app.set_focus(None)
         await pilot.pause(0.1)
