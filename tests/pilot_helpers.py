@@ -15,15 +15,26 @@ async def wait_focused(pilot, timeout: float = 5.0) -> None:  # type: ignore[no-
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the tab's workers and its deferred focus, then blur: no text cursor to blink."""
+    """Put the tab in one known state for a snapshot: workers done, blinking off, and the
+    focus in the tab's first text field (where a person starts typing), else nowhere.
+
+    A tab focuses its field with ``focus()``, which Textual runs a moment later, and a pane
+    that rebuilds its fields may move the focus once more: so the focus is set, waited on and
+    set again rather than trusted to have settled.
+    """
     from textual.widgets import TextArea
 
     await pilot.app.workers.wait_for_complete()
     await wait_focused(pilot)
-    for area in pilot.app.query(TextArea):
-        # Textual's blink timer keeps toggling a blurred TextArea's cursor: stop it
-        area.cursor_blink = False
-    for _ in range(8):  # a pane that rebuilds its fields may move the focus once more
-        pilot.app.set_focus(None)
+    for _ in range(4):
+        pane = pilot.app.active_pane()
+        areas = [area for area in pane.query(TextArea) if area.display] if pane else []
+        for area in pilot.app.query(TextArea):
+            area.cursor_blink = False  # a blinking cursor makes the picture random
+        if areas:
+            areas[0].focus()
+        else:
+            pilot.app.set_focus(None)
         await pilot.pause(0.1)
-    assert pilot.app.focused is None
+    expected = areas[0] if areas else None
+    assert pilot.app.focused is expected
