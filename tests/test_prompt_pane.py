@@ -114,3 +114,13 @@ async def test_escape_cancels_and_bad_input_is_a_message(tiny_gpt2: Path) -> Non
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         assert app.is_running
+
+
+async def test_opening_the_tab_puts_the_cursor_in_the_input(tiny_gpt2: Path) -> None:
+    from textual.widgets import TextArea
+
+    app = app_for(tiny_gpt2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea), timeout=15.0)
+        assert app.focused is app.query_one("#prompt-input-input", TextArea)

@@ -70,6 +70,8 @@ class PromptLab(PromptRuns):
         self.chosen: list[int] = []
         self._backend: Backend | None = None
         self._backend_key: tuple[str, ...] = ()
+        self._building_fields = True  # until load_task has built the input fields
+        self._focus_after_build = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -154,6 +156,7 @@ class PromptLab(PromptRuns):
     async def on_mount(self) -> None:
         self.query_one("#prompt-progress", ProgressBar).display = False
         if not self.tasks:
+            self._building_fields = False
             self.set_status(t("prompt.no_tasks"))
             return
         await self.load_task(self.current)
@@ -167,6 +170,9 @@ class PromptLab(PromptRuns):
             )
 
     def focus_default(self) -> None:
+        if self._building_fields:  # the fields are being rebuilt: focus the new ones
+            self._focus_after_build = True
+            return
         areas = self.query("#prompt-inputs TextArea")
         if areas:
             areas.first().focus()
@@ -196,6 +202,16 @@ class PromptLab(PromptRuns):
         return self._int("#prompt-seed", 0)
 
     async def load_task(self, task: PromptTask) -> None:
+        self._building_fields = True
+        try:
+            await self._build_fields(task)
+        finally:
+            self._building_fields = False
+        if self._focus_after_build:
+            self._focus_after_build = False
+            self.focus_default()
+
+    async def _build_fields(self, task: PromptTask) -> None:
         self.current = task
         box = self.query_one("#prompt-inputs", Vertical)
         await box.remove_children()
