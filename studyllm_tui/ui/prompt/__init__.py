@@ -53,7 +53,8 @@ class PromptLab(PromptRuns):
         Binding("ctrl+enter", "run", t("prompt.run"), priority=True, id="prompt.run"),
         Binding("ctrl+j", "run", t("prompt.run"), show=False, priority=True, id="prompt.run_j"),
         Binding("ctrl+o", "compare", t("prompt.compare"), id="prompt.compare"),
-        Binding("ctrl+e", "evaluate", t("prompt.evaluate"), id="prompt.evaluate"),
+        # priority: text fields use ctrl+e for "end of line" (the End key still does that)
+        Binding("ctrl+e", "evaluate", t("prompt.evaluate"), priority=True, id="prompt.evaluate"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
