@@ -33,6 +33,8 @@ TABS = (
     TabSpec("tasks", "app.tab_tasks", "f4", "studyllm_tui.ui.tasks", "TasksPane"),
     TabSpec("prompt", "app.tab_prompt", "f5", "studyllm_tui.ui.prompt", "PromptLab"),
     TabSpec("study", "app.tab_study", "f6", "studyllm_tui.ui.study", "StudyPane"),
+    TabSpec("inside", "app.tab_inside", "f7", "studyllm_tui.ui.inside", "InsidePane"),
+    TabSpec("tuning", "app.tab_tuning", "f8", "studyllm_tui.ui.tuning", "TuningPane"),
 )
 
 

@@ -25,7 +25,19 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 TASK_IDS = ("sentiment", "nli", "sts", "embed", "ner", "summarize", "generate", "fill-mask")
-TRY_TARGETS = ("tokenizer", "bpe", "prompt", "study", *(f"tasks/{task}" for task in TASK_IDS))
+INSIDE_VIEWS = ("attention", "heads", "logit-lens", "positions", "embeddings")
+TUNING_METHODS = ("classify", "sft", "dpo")
+TRY_TARGETS = (
+    "tokenizer",
+    "bpe",
+    "prompt",
+    "study",
+    *(f"tasks/{task}" for task in TASK_IDS),
+    "inside",
+    *(f"inside/{view}" for view in INSIDE_VIEWS),
+    "tuning",
+    *(f"tuning/{method}" for method in TUNING_METHODS),
+)
 
 
 @dataclass(frozen=True)
