@@ -26,10 +26,7 @@ from studyllm_tui.core.models.registry import (
     TOKEN_CLASSIFICATION,
     TaskSpec,
 )
-
-
-class ModelLoadError(Exception):
-    """A model folder that cannot be used for the task. The message says why and what to do."""
+from studyllm_tui.core.models.source import ModelLoadError, refuse_custom_code
 
 
 @dataclass
@@ -198,6 +195,7 @@ class ModelManager:
         self, task: str, model_id: str, path: Path, progress: ProgressCallback | None
     ) -> LoadedModel:
         report = progress or (lambda _: None)
+        refuse_custom_code(path, model_id)
         report(Progress("load", 0, 3, "config"))
         import transformers
 
