@@ -10,6 +10,7 @@ import pytest
 from fsrs import Rating
 
 from studyllm_tui.__main__ import main
+from studyllm_tui.core.i18n import set_language
 from studyllm_tui.core.study import close_default_store, default_store, generate_cards, open_store
 from studyllm_tui.core.study.exchange import (
     ExchangeError,
@@ -42,8 +43,9 @@ def filled_store(path: Path):
 
 def test_json_round_trip_into_an_empty_database(tmp_path: Path):
     source = filled_store(tmp_path / "a.sqlite3")
-    counts = export_json(source, tmp_path / "export.json")
-    assert counts == {"cards": 2, "reviews": 3, "bookmarks": 1, "notes": 1}
+    done = export_json(source, tmp_path / "export.json")
+    assert done.counts == {"cards": 2, "reviews": 3, "bookmarks": 1, "notes": 1}
+    assert not done.replaced
     target, _ = open_store(tmp_path / "b.sqlite3")
     summary = import_json(target, tmp_path / "export.json")
     assert summary.cards_added == 2 and summary.reviews_added == 3
@@ -71,6 +73,7 @@ def test_import_keeps_the_newer_card_state(tmp_path: Path):
     "content, message",
     [
         ("not json", "not valid JSON"),
+        ("[[[[[" * 40000 + "]]]]]" * 40000, "nested too deeply"),
         ('{"format": "other"}', "not a studyllm-tui study export"),
         ('{"format": "studyllm-tui-study", "version": 99}', "not supported"),
         ('{"format": "studyllm-tui-study", "version": 1, "cards": [{"card_id": 3}]}', "card_id"),
@@ -82,6 +85,7 @@ def test_import_keeps_the_newer_card_state(tmp_path: Path):
     ],
 )
 def test_bad_imports_say_why_and_change_nothing(tmp_path: Path, content: str, message: str):
+    set_language("en")
     store = filled_store(tmp_path / "a.sqlite3")
     before = len(store.reviews())
     bad = tmp_path / "bad.json"
@@ -94,7 +98,7 @@ def test_bad_imports_say_why_and_change_nothing(tmp_path: Path, content: str, me
 def test_anki_tsv_has_headers_one_line_per_card_and_escaped_fields(tmp_path: Path):
     cards = generate_cards(small_glossary())
     path = tmp_path / "cards.tsv"
-    assert export_anki_tsv(cards, path) == len(cards)
+    assert export_anki_tsv(cards, path).counts == {"cards": len(cards)}
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[:3] == ["#separator:tab", "#html:true", "#tags column:3"]
     rows = [line.split("\t") for line in lines[3:]]
@@ -116,20 +120,22 @@ def test_cli_due_json_lists_due_cards(glossary, capsys):
 
 
 def test_cli_due_text(glossary, capsys):
-    assert main(["study", "due"]) == 0
+    assert main(["--lang", "en", "study", "due"]) == 0
     assert "0 card(s) due now, 20 new card(s) left for today" in capsys.readouterr().out
+    assert main(["study", "due"]) == 0
+    assert "いま期日のカード 0 枚、今日の新規カード残り 20 枚" in capsys.readouterr().out
 
 
 def test_cli_export_import_round_trip(glossary, tmp_path: Path, capsys):
     store = default_store()
     store.record_review("term/bpe/meaning", Rating.Good, T0)
     store.set_note("bpe", "メモ")
-    assert main(["study", "export", str(tmp_path / "backup.json")]) == 0
+    assert main(["--lang", "en", "study", "export", str(tmp_path / "backup.json")]) == 0
     assert "1 cards, 1 reviews" in capsys.readouterr().out
     store.db.execute("DELETE FROM cards")
     store.db.execute("DELETE FROM reviews")
     store.db.execute("DELETE FROM notes")
-    assert main(["study", "import", str(tmp_path / "backup.json")]) == 0
+    assert main(["--lang", "en", "study", "import", str(tmp_path / "backup.json")]) == 0
     assert "1 new cards" in capsys.readouterr().out
     assert store.card("term/bpe/meaning") is not None and store.note("bpe") == "メモ"
 
@@ -137,14 +143,18 @@ def test_cli_export_import_round_trip(glossary, tmp_path: Path, capsys):
 def test_cli_export_anki_and_refuse_tsv_import(glossary, tmp_path: Path, capsys):
     assert main(["study", "export", str(tmp_path / "anki.tsv")]) == 0
     assert (tmp_path / "anki.tsv").read_text(encoding="utf-8").startswith("#separator:tab")
-    assert main(["study", "import", str(tmp_path / "anki.tsv")]) == 1
+    capsys.readouterr()
+    assert main(["--lang", "en", "study", "import", str(tmp_path / "anki.tsv")]) == 1
     assert "import takes a JSON export" in capsys.readouterr().err
 
 
 def test_cli_import_missing_file_is_one_line(glossary, tmp_path: Path, capsys):
     assert main(["study", "import", str(tmp_path / "nope.json")]) == 1
     err = capsys.readouterr().err
-    assert "no such file" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "ファイルがありません" in err
+    assert main(["--lang", "en", "study", "import", str(tmp_path / "nope.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err
 
 
 def test_cli_reports_a_moved_aside_database(glossary, capsys):

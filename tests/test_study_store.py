@@ -161,21 +161,21 @@ def test_corrupt_database_is_moved_aside_and_a_fresh_one_started(tmp_path: Path)
     store.close()
 
 
-def test_corrupt_database_message_names_both_files(tmp_path: Path, monkeypatch):
+def test_corrupt_database_message_is_one_line_naming_both_files():
     from studyllm_tui.core import paths
-    from studyllm_tui.core.i18n import t
-    from studyllm_tui.core.study import close_default_store, default_store, take_recovery
+    from studyllm_tui.core.study import close_default_store, default_store, take_notices
 
     close_default_store()
     db = paths.study_db_file()
     db.parent.mkdir(parents=True, exist_ok=True)
     db.write_bytes(b"\x00garbage" * 512)
     default_store()
-    recovery = take_recovery()
-    assert recovery is not None
-    message = t("study.recovered", original=str(recovery.original), moved=str(recovery.moved_to))
-    assert str(db) in message and str(recovery.moved_to) in message
-    assert take_recovery() is None
+    notices = take_notices()
+    assert len(notices) == 1
+    moved = next(db.parent.glob("study.sqlite3.broken-*"))
+    assert str(db) in notices[0] and str(moved) in notices[0]
+    assert "\n" not in notices[0]
+    assert take_notices() == []
     close_default_store()
 
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import functools
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len
 
 from studyllm_tui.cli import fail, print_json
 from studyllm_tui.core.config import Config
+from studyllm_tui.core.i18n import t
+from studyllm_tui.core.safetext import visible
+
+if TYPE_CHECKING:
+    from studyllm_tui.core.study import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,22 +49,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.set_defaults(func=run_import)
 
 
-def _open() -> Any:
-    """The study store, reporting on stderr a database that had to be moved aside."""
-    from studyllm_tui.core.study import default_store, take_recovery
-    from studyllm_tui.core.study.store import StoreError
+def _guarded(run: Callable[[argparse.Namespace, Config], int]) -> Callable[..., int]:
+    """Every database error of a sub-command becomes one line on stderr and exit code 1."""
 
-    try:
-        store = default_store()
-    except (StoreError, OSError) as error:
-        raise SystemExit(fail(f"cannot open the study database: {error}")) from error
-    recovery = take_recovery()
-    if recovery is not None:
-        print(
-            f"studyllm-tui: the study database {recovery.original} could not be opened "
-            f"({recovery.reason}); it was moved to {recovery.moved_to} and a fresh one started",
-            file=sys.stderr,
-        )
+    @functools.wraps(run)
+    def guarded(args: argparse.Namespace, config: Config) -> int:
+        from studyllm_tui.core import paths
+        from studyllm_tui.core.study.exchange import ExchangeError
+        from studyllm_tui.core.study.schema import StoreError, store_error
+
+        try:
+            return run(args, config)
+        except ExchangeError as error:
+            for line in error.lines[:-1]:
+                fail(line)
+            return fail(error.lines[-1] if error.lines else str(error))
+        except StoreError as error:
+            return fail(str(error))
+        except sqlite3.Error as error:
+            return fail(str(store_error(paths.study_db_file(), error)))
+        except OSError as error:
+            detail = visible(str(error.strerror or error), keep_newlines=False)
+            return fail(t("study.store_failed", error=detail))
+
+    return guarded
+
+
+def _open() -> Store:
+    """The study store; notices about how it was opened (moved aside, read-only) go to stderr."""
+    from studyllm_tui.core.study import default_store, take_notices
+
+    store = default_store()
+    for notice in take_notices():
+        fail(notice)
     return store
 
 
@@ -66,6 +92,15 @@ def _cards(config: Config) -> list[Any]:
     return generate_cards(load_glossary(), config.lang)
 
 
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_len(text))
+
+
+@_guarded
 def run_due(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.study import build_queue
 
@@ -74,18 +109,18 @@ def run_due(args: argparse.Namespace, config: Config) -> int:
     specs = _cards(config)
     queue = build_queue(specs, store, now, config.study.new_per_day)
     rows = store.cards()
-    due = [
-        {
-            "card_id": spec.id,
-            "kind": spec.kind,
-            "term_id": spec.term_id,
-            "category": spec.category,
-            "due": rows[spec.id].card.due.isoformat() if spec.id in rows else None,
-            "prompt": spec.prompt,
-        }
-        for spec in queue.due
-    ]
     if args.json:
+        due = [
+            {
+                "card_id": spec.id,
+                "kind": spec.kind,
+                "term_id": spec.term_id,
+                "category": spec.category,
+                "due": rows[spec.id].card.due.isoformat() if spec.id in rows else None,
+                "prompt": spec.prompt,
+            }
+            for spec in queue.due
+        ]
         print_json(
             {
                 "now": now.isoformat(),
@@ -97,17 +132,19 @@ def run_due(args: argparse.Namespace, config: Config) -> int:
             }
         )
         return 0
-    print(f"{len(due)} card(s) due now, {len(queue.new)} new card(s) left for today")
+    print(t("study.cli_due", due=len(queue.due), new=len(queue.new)))
     for spec in queue.due:
         row = rows.get(spec.id)
-        when = row.card.due.astimezone().strftime("%Y-%m-%d %H:%M") if row else ""
+        when = _when(row.card.due) if row else ""
         first_line = spec.prompt.splitlines()[0] if spec.prompt else ""
-        print(f"  {when}  {spec.id:<40} {first_line}")
-    if not due and queue.next_due is not None:
-        print(f"next card due {queue.next_due.astimezone().strftime('%Y-%m-%d %H:%M')}")
+        card_id = visible(spec.id, keep_newlines=False)
+        print(f"  {when}  {_pad(card_id, 40)} {visible(first_line, keep_newlines=False)}")
+    if not queue.due and queue.next_due is not None:
+        print(t("study.next_due", when=_when(queue.next_due)))
     return 0
 
 
+@_guarded
 def run_stats(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.study.stats import bar_chart, compute_stats, day_label
 
@@ -116,53 +153,69 @@ def run_stats(args: argparse.Namespace, config: Config) -> int:
         print_json(stats.as_json())
         return 0
     retention = "—" if stats.retention is None else f"{stats.retention:.0%}"
-    print(f"answered today {stats.reviews_today}, new today {stats.new_today}, due now {stats.due_now}")
-    print(f"cards studied {stats.cards_seen}, answers {stats.reviews_total}, streak {stats.streak_days} day(s)")
-    print(f"retention (30 days, review cards): {retention} of {stats.retention_reviews}")
-    for title, rows in (("answers per day", stats.per_day), ("due forecast", stats.forecast)):
-        print(f"\n{title}")
+    lines = [
+        ("study.stat_reviews_today", str(stats.reviews_today)),
+        ("study.stat_new_today", str(stats.new_today)),
+        ("study.stat_due_now", str(stats.due_now)),
+        ("study.stat_cards_seen", str(stats.cards_seen)),
+        ("study.stat_reviews_total", str(stats.reviews_total)),
+        ("study.stat_streak", t("study.days", n=stats.streak_days)),
+        (
+            "study.stat_retention",
+            t(
+                "study.cli_retention",
+                share=retention,
+                reviews=t("study.reviews_n", n=stats.retention_reviews),
+            ),
+        ),
+    ]
+    for key, value in lines:
+        print(t("study.cli_stat_line", label=t(key), value=value))
+    for title, rows in (("study.chart_per_day", stats.per_day), ("study.chart_forecast", stats.forecast)):
+        print(f"\n{t(title)}")
         for line in bar_chart([(day_label(d, stats.today), n) for d, n in rows]):
             print(f"  {line}")
     return 0
 
 
+def _how(replaced: bool) -> str:
+    return t("study.export_replaced" if replaced else "study.export_created")
+
+
+@_guarded
 def run_export(args: argparse.Namespace, config: Config) -> int:
-    from studyllm_tui.core.study.exchange import (
-        ExchangeError,
-        export_anki_tsv,
-        export_json,
-        is_anki_path,
-    )
+    from studyllm_tui.core.study.exchange import export_anki_tsv, export_json, is_anki_path
 
     fmt = args.format or ("anki" if is_anki_path(args.file) else "json")
-    try:
-        if fmt == "anki":
-            count = export_anki_tsv(_cards(config), args.file)
-            print(f"wrote {count} cards for Anki to {args.file} (File > Import in Anki)")
-            return 0
-        counts = export_json(_open(), args.file)
-    except ExchangeError as error:
-        return fail(str(error))
-    print(
-        f"wrote {counts['cards']} cards, {counts['reviews']} reviews, "
-        f"{counts['bookmarks']} bookmarks, {counts['notes']} notes to {args.file}"
-    )
+    where = visible(str(args.file), keep_newlines=False)
+    if fmt == "anki":
+        done = export_anki_tsv(_cards(config), args.file)
+        print(
+            t("study.cli_exported_anki", count=done.counts["cards"], path=where, how=_how(done.replaced))
+        )
+        return 0
+    done = export_json(_open(), args.file)
+    print(t("study.cli_exported_json", **done.counts, path=where, how=_how(done.replaced)))
     return 0
 
 
+@_guarded
 def run_import(args: argparse.Namespace, config: Config) -> int:
-    from studyllm_tui.core.study.exchange import ExchangeError, import_json, is_anki_path
+    from studyllm_tui.core.study.exchange import import_json, is_anki_path
 
+    where = visible(str(args.file), keep_newlines=False)
     if is_anki_path(args.file):
-        return fail(f"{args.file}: the TSV export is for Anki; import takes a JSON export")
-    store = _open()
-    try:
-        summary = import_json(store, args.file)
-    except ExchangeError as error:
-        return fail(str(error))
+        return fail(t("study.import_tsv", path=where))
+    summary = import_json(_open(), args.file)
     print(
-        f"imported {args.file}: {summary.cards_added} new cards, {summary.cards_updated} updated, "
-        f"{summary.reviews_added} reviews added, {summary.bookmarks} bookmarks, "
-        f"{summary.notes} notes"
+        t(
+            "study.cli_imported",
+            path=where,
+            added=summary.cards_added,
+            updated=summary.cards_updated,
+            reviews=summary.reviews_added,
+            bookmarks=summary.bookmarks,
+            notes=summary.notes,
+        )
     )
     return 0

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
 from studyllm_tui.core import paths
 from studyllm_tui.core.study.cards import KINDS, CardSpec, cards_for, generate_cards
 from studyllm_tui.core.study.queue import MODES, Queue, ReviewSession, StudyFilter, build_queue
-from studyllm_tui.core.study.schema import SCHEMA_VERSION, StoreError
-from studyllm_tui.core.study.store import Recovery, Store, open_store
+from studyllm_tui.core.study.opening import Recovery, open_notices, open_store
+from studyllm_tui.core.study.schema import SCHEMA_VERSION, StoreError, store_error
+from studyllm_tui.core.study.store import Store
 
 __all__ = [
     "KINDS",
@@ -28,21 +30,23 @@ __all__ = [
     "default_store",
     "generate_cards",
     "open_store",
-    "take_recovery",
+    "take_notices",
 ]
 
 _lock = threading.Lock()
 _store: Store | None = None
-_recovery: Recovery | None = None
+_notices: list[str] = []
 
 
 def default_store() -> Store:
     """The app's study database (``paths.study_db_file()``), opened once per process.
 
-    Raises :class:`StoreError` when the database belongs to a newer version. When the file
-    could not be opened it is moved aside; :func:`take_recovery` then tells which files.
+    Raises :class:`StoreError` (one line, in the UI language) when the database cannot be used
+    now: in use by another app, a folder in its place, written by a newer version. What the
+    person must know about how it was opened (moved aside, read-only, rows left out) is kept
+    for :func:`take_notices`.
     """
-    global _store, _recovery
+    global _store, _notices
     path = Path(paths.study_db_file())
     with _lock:
         if _store is not None and _store.path == path:
@@ -50,18 +54,22 @@ def default_store() -> Store:
         if _store is not None:
             _store.close()
             _store = None
-        _store, recovery = open_store(path)
-        if recovery is not None:
-            _recovery = recovery
+        store, recovery = open_store(path)
+        try:
+            _notices = open_notices(store, recovery)
+        except sqlite3.Error as error:
+            store.close()
+            raise store_error(path, error) from error
+        _store = store
         return _store
 
 
-def take_recovery() -> Recovery | None:
-    """The database that was moved aside when the store was opened (reported once)."""
-    global _recovery
+def take_notices() -> list[str]:
+    """Messages about how the database was opened, each reported once."""
+    global _notices
     with _lock:
-        recovery, _recovery = _recovery, None
-        return recovery
+        notices, _notices = _notices, []
+        return notices
 
 
 def close_default_store() -> None:

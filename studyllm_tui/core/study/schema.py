@@ -8,6 +8,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from studyllm_tui.core.i18n import t
+from studyllm_tui.core.safetext import visible
+
 SCHEMA_VERSION = 2
 
 # The schema of version 1, kept so that the migration can be tested against it.
@@ -111,39 +114,97 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_
 
 
 class StoreError(Exception):
-    """The database cannot be used (for example, it was written by a newer version)."""
+    """The database cannot be used now (in use, read-only, newer); the message says why, in
+    the UI language, on one line."""
 
 
-def prepare_database(db: sqlite3.Connection, path: Path) -> None:
-    """Check the file, switch on WAL, create or migrate the schema."""
-    result = db.execute("PRAGMA quick_check").fetchone()
-    if result is None or result[0] != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {result[0] if result else '?'}")
+class BrokenDatabase(sqlite3.DatabaseError):
+    """The file is not a database or fails its integrity check: the only reason to move it aside."""
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that decide what to do.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 14, 26
+
+
+def error_code(error: BaseException) -> int:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else 0
+
+
+def is_busy(error: BaseException) -> bool:
+    """Another connection holds a lock (after the busy timeout ran out)."""
+    return error_code(error) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def is_broken(error: BaseException) -> bool:
+    """The file itself is damaged or is not a database."""
+    return isinstance(error, BrokenDatabase) or error_code(error) in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def store_error(path: Path, error: BaseException) -> StoreError:
+    """A one-line, translated :class:`StoreError` for a failed open, read or write."""
+    where = visible(str(path), keep_newlines=False)
+    if isinstance(error, StoreError):
+        return error
+    if is_busy(error):
+        return StoreError(t("study.db_in_use", path=where))
+    if error_code(error) in (SQLITE_READONLY, SQLITE_PERM):
+        return StoreError(t("study.db_not_writable", path=where))
+    detail = visible(one_line(getattr(error, "strerror", None) or str(error)), keep_newlines=False)
+    return StoreError(t("study.db_error", path=where, error=detail))
+
+
+def _check(db: sqlite3.Connection) -> None:
+    """``PRAGMA quick_check``; a failure becomes one line (the first problem and a count)."""
+    rows = db.execute("PRAGMA quick_check").fetchall()
+    if rows and rows[0][0] == "ok":
+        return
+    first = one_line(rows[0][0] if rows else "?", 100)
+    raise BrokenDatabase(t("study.check_failed", first=first, count=len(rows)))
+
+
+def prepare_database(db: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
+    """Check the file, switch on WAL, create or migrate the schema.
+
+    Raises :class:`BrokenDatabase` for a file that fails its check, :class:`StoreError` for one
+    that must be left alone (another program's database, a newer schema, a read-only file that
+    would need changes), and ``sqlite3.Error`` for anything else (busy, I/O).
+    """
+    where = visible(str(path), keep_newlines=False)
+    _check(db)
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     tables = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
     if version == 0 and tables:
-        raise sqlite3.DatabaseError("the file holds tables but no study schema version")
+        raise StoreError(t("study.db_foreign", path=where))
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"{path} was written by a newer studyllm-tui (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); update studyllm-tui to use it"
+            t("study.db_newer", path=where, version=version, known=SCHEMA_VERSION)
         )
+    if read_only:
+        if version < SCHEMA_VERSION:
+            raise StoreError(t("study.db_read_only_old", path=where))
+        return
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
-    if version == 0:
-        db.execute("BEGIN IMMEDIATE")
-        run_script(db, SCHEMA_V2)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("COMMIT")
-        return
     while version < SCHEMA_VERSION:
-        migrate = MIGRATIONS[version]
         db.execute("BEGIN IMMEDIATE")
         try:
-            migrate(db)
-            db.execute(f"PRAGMA user_version = {version + 1}")
+            # Another app may have created or migrated the file while this one waited.
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version == 0:
+                run_script(db, SCHEMA_V2)
+                version = SCHEMA_VERSION
+            elif version < SCHEMA_VERSION:
+                MIGRATIONS[version](db)
+                version += 1
+            db.execute(f"PRAGMA user_version = {version}")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-        version += 1

@@ -2,15 +2,14 @@
 
 Every answer is one committed transaction (card state + review log) before the caller goes
 on. The schema carries a version (``PRAGMA user_version``) and is migrated step by step
-(schema.py). A file that is not a readable database is moved aside, never deleted, and a fresh
-one started.
+(schema.py); opening, locking and recovery are in opening.py. Rows are checked as they are
+read (rows.py): a row holding values that would break the scheduler is skipped, not trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,17 +18,10 @@ from pathlib import Path
 
 from fsrs import Card, Rating, Scheduler, State
 
-from studyllm_tui.core.study.schema import StoreError, prepare_database
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """A database that could not be opened and was moved aside."""
-
-    original: Path
-    moved_to: Path
-    reason: str
-
+from studyllm_tui.core.i18n import t
+from studyllm_tui.core.study.rows import RowCheck, card_row, review_row
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.core.study.schema import StoreError, store_error
 
 @dataclass(frozen=True)
 class CardRow:
@@ -85,10 +77,15 @@ def make_scheduler(fuzz: bool = True) -> Scheduler:
 class Store:
     """One open study database. Use :func:`open_store` to open one safely."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path, scheduler: Scheduler) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, path: Path, scheduler: Scheduler, *, read_only: bool = False
+    ) -> None:
         self.db = db
         self.path = path
         self.scheduler = scheduler
+        self.read_only = read_only  # opened read-only: answers, notes and bookmarks are not saved
+        self.skipped: set[str] = set()  # ids of card rows whose values were refused
+        self.skipped_reviews = 0
         # Previews show the interval without random fuzz (the real answer may add a little).
         self._preview_scheduler = copy.copy(scheduler)
         self._preview_scheduler.enable_fuzzing = False
@@ -97,14 +94,29 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction, committed (durably) when the block ends."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """A write transaction, committed (durably) when the block ends.
+
+        Another app holding the write lock is waited for (the busy timeout), then reported
+        as :class:`StoreError`, as is a database opened read-only or a failed write.
+        """
+        if self.read_only:
+            raise StoreError(t("study.read_only_write", path=visible(str(self.path))))
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise store_error(self.path, error) from error
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise store_error(self.path, error) from error
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -112,31 +124,30 @@ class Store:
 
     # -- cards and reviews --------------------------------------------------------------
 
-    def _row_to_card(self, row: sqlite3.Row) -> CardRow:
+    def _row_to_card(self, row: sqlite3.Row) -> CardRow | None:
+        values = card_row(RowCheck(dict(zip(row.keys(), tuple(row), strict=True)), "cards"))
+        if values is None:
+            self.skipped.add(str(row["card_id"]))
+            return None
         card = Card(
             card_id=0,
-            state=State(int(row["state"])),
-            step=row["step"],
-            stability=row["stability"],
-            difficulty=row["difficulty"],
-            due=parse_stamp(row["due"]),
-            last_review=parse_stamp(row["last_review"]) if row["last_review"] else None,
+            state=State(values.state),
+            step=values.step,
+            stability=values.stability,
+            difficulty=values.difficulty,
+            due=values.due,
+            last_review=values.last_review,
         )
-        return CardRow(
-            card_id=row["card_id"],
-            card=card,
-            first_review=parse_stamp(row["first_review"]),
-            reps=int(row["reps"]),
-            lapses=int(row["lapses"]),
-        )
+        return CardRow(values.card_id, card, values.first_review, values.reps, values.lapses)
 
     def card(self, card_id: str) -> CardRow | None:
+        """The card's saved state; None when it was never answered (or its row is unusable)."""
         row = self.db.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
         return self._row_to_card(row) if row else None
 
     def cards(self) -> dict[str, CardRow]:
-        rows = self.db.execute("SELECT * FROM cards").fetchall()
-        return {row["card_id"]: self._row_to_card(row) for row in rows}
+        rows = (self._row_to_card(row) for row in self.db.execute("SELECT * FROM cards"))
+        return {row.card_id: row for row in rows if row is not None}
 
     def preview(self, card_id: str, now: datetime) -> dict[Rating, timedelta]:
         """How long until the card is due again after each rating (nothing is saved)."""
@@ -150,18 +161,23 @@ class Store:
     def record_review(
         self, card_id: str, rating: Rating, now: datetime, duration_ms: int | None = None
     ) -> CardRow:
-        """Schedule the card with fsrs and commit the new state and the review log."""
+        """Schedule the card with fsrs and commit the new state and the review log.
+
+        The card is read inside the write transaction, so two apps answering at once never
+        both start from the same state (each answer counts). A card whose saved row is
+        unusable starts afresh.
+        """
         now = utc(now)
-        current = self.card(card_id)
-        card = current.card if current else Card(card_id=0, due=now)
-        state_before = int(card.state) if current else 0
-        new_card, _log = self.scheduler.review_card(card, rating, now, duration_ms)
-        first = current.first_review if current else now
-        reps = (current.reps if current else 0) + 1
-        lapses = (current.lapses if current else 0) + (
-            1 if rating == Rating.Again and card.state == State.Review else 0
-        )
         with self.transaction() as db:
+            current = self.card(card_id)
+            card = current.card if current else Card(card_id=0, due=now)
+            state_before = int(card.state) if current else 0
+            new_card, _log = self.scheduler.review_card(card, rating, now, duration_ms)
+            first = current.first_review if current else now
+            reps = (current.reps if current else 0) + 1
+            lapses = (current.lapses if current else 0) + (
+                1 if rating == Rating.Again and card.state == State.Review else 0
+            )
             db.execute(
                 """
                 INSERT INTO cards (card_id, state, step, stability, difficulty, due,
@@ -170,8 +186,8 @@ class Store:
                 ON CONFLICT(card_id) DO UPDATE SET state = excluded.state,
                     step = excluded.step, stability = excluded.stability,
                     difficulty = excluded.difficulty, due = excluded.due,
-                    last_review = excluded.last_review, reps = excluded.reps,
-                    lapses = excluded.lapses
+                    last_review = excluded.last_review, first_review = excluded.first_review,
+                    reps = excluded.reps, lapses = excluded.lapses
                 """,
                 (
                     card_id,
@@ -194,6 +210,7 @@ class Store:
                 """,
                 (card_id, int(rating), stamp(now), duration_ms, state_before, stamp(new_card.due)),
             )
+        self.skipped.discard(card_id)
         return CardRow(card_id, new_card, first, reps, lapses)
 
     def reviews(self, since: datetime | None = None) -> list[ReviewRow]:
@@ -203,16 +220,23 @@ class Store:
             query += " WHERE reviewed_at >= ?"
             params = (stamp(since),)
         rows = self.db.execute(query + " ORDER BY reviewed_at, id", params).fetchall()
-        return [
-            ReviewRow(
-                row["card_id"],
-                int(row["rating"]),
-                parse_stamp(row["reviewed_at"]),
-                row["duration_ms"],
-                row["state_before"],
+        reviews = []
+        self.skipped_reviews = 0
+        for row in rows:
+            values = review_row(RowCheck(dict(zip(row.keys(), tuple(row), strict=True)), "reviews"))
+            if values is None:
+                self.skipped_reviews += 1
+                continue
+            reviews.append(
+                ReviewRow(
+                    values.card_id,
+                    values.rating,
+                    values.reviewed_at,
+                    values.duration_ms,
+                    values.state_before,
+                )
             )
-            for row in rows
-        ]
+        return reviews
 
     def introduced_on(self, day: date) -> int:
         """How many cards were seen for the first time on a local day."""
@@ -253,10 +277,11 @@ class Store:
 
     def note(self, term_id: str) -> str:
         row = self.db.execute("SELECT text FROM notes WHERE term_id = ?", (term_id,)).fetchone()
-        return str(row[0]) if row else ""
+        return row[0] if row and isinstance(row[0], str) else ""
 
     def notes(self) -> dict[str, str]:
-        return {row[0]: row[1] for row in self.db.execute("SELECT term_id, text FROM notes")}
+        rows = self.db.execute("SELECT term_id, text FROM notes")
+        return {row[0]: row[1] for row in rows if isinstance(row[1], str)}
 
     def set_note(self, term_id: str, text: str, now: datetime | None = None) -> None:
         """Save a note; an empty (or blank) note is removed."""
@@ -273,60 +298,3 @@ class Store:
                 )
             else:
                 db.execute("DELETE FROM notes WHERE term_id = ?", (term_id,))
-
-
-# -- opening ---------------------------------------------------------------------------
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
-    db.row_factory = sqlite3.Row
-    return db
-
-
-def _aside_name(path: Path, now: datetime) -> Path:
-    base = f"{path.name}.broken-{now.astimezone().strftime('%Y%m%d-%H%M%S')}"
-    candidate = path.with_name(base)
-    counter = 1
-    while candidate.exists():
-        counter += 1
-        candidate = path.with_name(f"{base}-{counter}")
-    return candidate
-
-
-def _move_aside(path: Path, now: datetime) -> Path:
-    moved_to = _aside_name(path, now)
-    os.replace(path, moved_to)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            os.replace(side, moved_to.with_name(moved_to.name + suffix))
-    return moved_to
-
-
-def open_store(
-    path: Path, *, scheduler: Scheduler | None = None, now: datetime | None = None
-) -> tuple[Store, Recovery | None]:
-    """Open (or create) the database at ``path``.
-
-    A file that cannot be opened as a study database is renamed to
-    ``<name>.broken-<time>`` and a fresh database is started; the returned
-    :class:`Recovery` names both files. A database from a newer version raises
-    :class:`StoreError` and is left untouched.
-    """
-    scheduler = scheduler or make_scheduler()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    recovery = None
-    db = _connect(path)
-    try:
-        prepare_database(db, path)
-    except StoreError:
-        db.close()
-        raise
-    except sqlite3.DatabaseError as error:
-        db.close()
-        moved_to = _move_aside(path, now or datetime.now(timezone.utc))
-        recovery = Recovery(original=path, moved_to=moved_to, reason=str(error))
-        db = _connect(path)
-        prepare_database(db, path)
-    return Store(db, path, scheduler), recovery

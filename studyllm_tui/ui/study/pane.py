@@ -27,7 +27,7 @@ from studyllm_tui.core.study import (
     StudyFilter,
     cards_for,
     default_store,
-    take_recovery,
+    take_notices,
 )
 from studyllm_tui.core.study.cards import KIND_PREDICT, category_name
 from studyllm_tui.core.study.predict import Prediction
@@ -147,14 +147,8 @@ class StudyPane(ModelCheck):
             self.store = None
             self.show_message(t("study.store_failed", error=str(error)))
             return
-        recovery = take_recovery()
-        if recovery is not None:
-            self.app.notify(
-                t("study.recovered", original=str(recovery.original), moved=str(recovery.moved_to)),
-                severity="warning",
-                timeout=30,
-                markup=False,
-            )
+        for notice in take_notices():
+            self.app.notify(notice, severity="warning", timeout=30, markup=False)
         self.start_session()
 
     def current_filter(self) -> StudyFilter:
