@@ -8,8 +8,8 @@ from pathlib import Path
 
 from studyllm_tui.core import paths
 from studyllm_tui.core.study.cards import KINDS, CardSpec, cards_for, generate_cards
-from studyllm_tui.core.study.queue import MODES, Queue, ReviewSession, StudyFilter, build_queue
 from studyllm_tui.core.study.opening import Recovery, open_notices, open_store
+from studyllm_tui.core.study.queue import MODES, Queue, ReviewSession, StudyFilter, build_queue
 from studyllm_tui.core.study.schema import SCHEMA_VERSION, StoreError, store_error
 from studyllm_tui.core.study.store import Store
 

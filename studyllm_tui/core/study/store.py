@@ -19,9 +19,10 @@ from pathlib import Path
 from fsrs import Card, Rating, Scheduler, State
 
 from studyllm_tui.core.i18n import t
-from studyllm_tui.core.study.rows import RowCheck, card_row, review_row
 from studyllm_tui.core.safetext import visible
+from studyllm_tui.core.study.rows import RowCheck, card_row, review_row
 from studyllm_tui.core.study.schema import StoreError, store_error
+
 
 @dataclass(frozen=True)
 class CardRow:
