@@ -201,7 +201,7 @@ def damaged(path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA user_version = 2")
     db.execute("CREATE TABLE big (x TEXT)")
-    db.executemany("INSERT INTO big VALUES (?)", [("row %d " % i * 20,) for i in range(3000)])
+    db.executemany("INSERT INTO big VALUES (?)", [(f"row {i} " * 20,) for i in range(3000)])
     db.execute("CREATE INDEX big_x ON big(x)")
     db.commit()
     db.close()
