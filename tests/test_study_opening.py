@@ -223,6 +223,7 @@ def test_a_database_failing_its_check_is_moved_aside_with_one_line(tmp_path: Pat
     assert recovery.moved_to.exists() and ".broken-" in recovery.moved_to.name
     message = recovery.message
     assert "\n" not in message and len(message) < 400
+    assert "integrity check failed" in message and "100 problem(s)" in message
     assert str(path) in message and str(recovery.moved_to) in message
     store.record_review("c1", Rating.Good, T0)
     store.close()

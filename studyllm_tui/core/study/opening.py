@@ -61,7 +61,7 @@ class Recovery:
             "study.recovered",
             original=_shown(self.original),
             moved=_shown(self.moved_to),
-            reason=visible(one_line(self.reason, 100), keep_newlines=False),
+            reason=visible(one_line(self.reason, 200), keep_newlines=False),
         )
 
 

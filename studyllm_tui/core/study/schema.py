@@ -165,8 +165,11 @@ def _check(db: sqlite3.Connection) -> None:
     rows = db.execute("PRAGMA quick_check").fetchall()
     if rows and rows[0][0] == "ok":
         return
-    first = one_line(rows[0][0] if rows else "?", 100)
-    raise BrokenDatabase(t("study.check_failed", first=first, count=len(rows)))
+    # SQLite reports up to 100 problems, in rows that may each hold several lines.
+    lines = [line for row in rows for line in str(row[0]).splitlines()]
+    problems = [line for line in lines if line.strip() and not line.startswith("***")] or ["?"]
+    first = one_line(problems[0], 100)
+    raise BrokenDatabase(t("study.check_failed", first=first, count=len(problems)))
 
 
 def prepare_database(db: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
