@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from studyllm_tui.core.i18n import set_language
 from studyllm_tui.core.study.cards import (
     BLANK,
@@ -103,3 +105,26 @@ def test_english_cards_use_english_names():
     card = by_id(generate_cards(small_glossary(), "en"))["term/attention/meaning"]
     assert card.prompt.startswith("What is")
     assert "Attention" in card.prompt
+
+
+def test_english_meaning_answers_are_not_repeated_below_the_answer():
+    """Issue 10 item 6: with --lang en the summary was shown as the answer and again as the
+    explanation."""
+    set_language("en")
+    glossary = small_glossary()
+    attention = glossary.terms["attention"]
+    glossary.terms["attention"] = replace(attention, summary_en="Weights that pick what to read.")
+    card = by_id(generate_cards(glossary, "en"))["term/attention/meaning"]
+    assert card.answer == "Weights that pick what to read."
+    assert "Weights that pick" not in card.detail
+    assert not any("\u3040" <= char <= "\u30ff" for char in card.detail)  # no Japanese
+
+
+def test_japanese_meaning_keeps_the_body_but_never_a_body_equal_to_the_answer():
+    glossary = small_glossary()
+    card = by_id(generate_cards(glossary, "ja"))["term/attention/meaning"]
+    assert card.detail == glossary.terms["attention"].body and card.detail_markdown
+    same = replace(glossary.terms["bpe"], body="**" + glossary.terms["bpe"].summary + "**")
+    glossary.terms["bpe"] = same
+    card = by_id(generate_cards(glossary, "ja"))["term/bpe/meaning"]
+    assert card.detail == "" and not card.detail_markdown

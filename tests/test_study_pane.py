@@ -166,3 +166,53 @@ async def test_stats_view_and_escape_back():
         await pilot.press("escape")
         assert pane.query_one("#study-switcher").current == "study-review"
     close_default_store()
+
+
+async def test_changing_a_filter_keeps_this_sessions_count():
+    """Issue 10 item 13: toggling ブックマークのみ reset このセッション to 0."""
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(160, 48)
+    ) as pilot:
+        pane = await open_study(pilot)
+        await pilot.press("asterisk")  # bookmark the first card's term
+        for _ in range(2):
+            await pilot.press("space" if not pane.card.choices else "a")
+            await pilot.press("3")
+            await pilot.pause()
+        assert "このセッション 2" in text_of(pilot.app, "#study-counts")
+        for value in (True, False):
+            pane.query_one("#study-bookmarked").value = value
+            await pilot.pause()
+            assert "このセッション 2" in text_of(pilot.app, "#study-counts")
+        pane.query_one("#study-mode").value = "new"
+        await pilot.pause()
+        assert "このセッション 2" in text_of(pilot.app, "#study-counts")
+    close_default_store()
+
+
+async def test_english_answer_is_shown_once():
+    """Issue 10 item 6: --lang en, F6, space showed the summary twice."""
+    from dataclasses import replace
+
+    from studyllm_tui.core.config import Config
+
+    glossary = small_glossary()
+    glossary.terms = {
+        key: replace(term, summary_en=f"English summary of {key}.")
+        for key, term in glossary.terms.items()
+    }
+    app = StudyApp(Config(lang="en"), glossary=glossary, only_tabs=("study",))
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_study(pilot)
+        assert pane.card is not None and pane.card.kind == "meaning"
+        await pilot.press("space")
+        await pilot.pause()
+        summary = glossary.terms[pane.card.term_id].summary_en
+        shown = [
+            str(widget.render())
+            for widget in pane.query("#study-review Static").results(Static)
+            if widget.display
+        ]
+        assert sum(text.count(summary) for text in shown) == 1, (summary, shown)
+        assert not pane.query_one("#study-detail-md").display
+    close_default_store()

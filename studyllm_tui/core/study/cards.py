@@ -106,15 +106,34 @@ def _distractors(term: Term, pool: list[Term], rng: random.Random) -> list[Term]
     return chosen
 
 
+def _plain(text: str) -> str:
+    """Text without Markdown emphasis and spacing, to compare an explanation with the answer."""
+    return re.sub(r"[*_`\s]", "", text)
+
+
+def meaning_detail(term: Term, lang: str, answer: str) -> str:
+    """What a term → meaning card shows below its answer, never the answer again.
+
+    The glossary's bodies (and corrections) are Japanese; in English the summary shown as the
+    answer is all there is, so nothing more is shown (one language at a time).
+    """
+    if lang != "ja":
+        return ""
+    detail = term.body.strip()
+    if _plain(detail) == _plain(answer):
+        detail = ""
+    if term.correction:
+        detail = f"{detail}\n\n{term.correction}" if detail else term.correction
+    return detail
+
+
 def term_cards(term: Term, index: int, pool: list[Term], lang: str) -> list[CardSpec]:
     """The cards of one glossary term (``index``: its place in the introduction order)."""
     names = names_of(term)
     title = term.title(lang)
     summary = term.summary_in(lang)
     masked_summary = mask_names(summary, names)
-    detail = term.body if lang == "ja" or not term.summary_en else term.summary_en
-    if term.correction:
-        detail = f"{detail}\n\n{term.correction}"
+    detail = meaning_detail(term, lang, summary)
     base = f"term/{term.id}"
 
     def order(kind: str) -> int:
@@ -130,7 +149,7 @@ def term_cards(term: Term, index: int, pool: list[Term], lang: str) -> list[Card
             prompt=t("study.q_meaning", term=title),
             answer=summary,
             detail=detail,
-            detail_markdown=True,
+            detail_markdown=bool(detail),
         ),
         CardSpec(
             id=f"{base}/{KIND_TERM}",

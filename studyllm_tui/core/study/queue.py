@@ -92,14 +92,16 @@ class ReviewSession:
         store: Store,
         new_per_day: int,
         study_filter: StudyFilter | None = None,
+        answered: int = 0,
     ) -> None:
+        """``answered``: answers already given in this sitting (a new filter keeps counting)."""
         self.specs = specs
         self.store = store
         self.new_per_day = new_per_day
         self.study_filter = study_filter or StudyFilter()
         self.queue = Queue()
         self.current: CardSpec | None = None
-        self.answered = 0
+        self.answered = answered
         self._last: str | None = None
 
     def refresh(self, now: datetime) -> CardSpec | None:

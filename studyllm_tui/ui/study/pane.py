@@ -165,7 +165,8 @@ class StudyPane(ModelCheck):
             return
         specs = cards_for(self.study_app.glossary, language())
         new_per_day = self.study_app.config.study.new_per_day
-        self.session = ReviewSession(specs, self.store, new_per_day, self.current_filter())
+        answered = self.session.answered if self.session else 0  # a new filter keeps counting
+        self.session = ReviewSession(specs, self.store, new_per_day, self.current_filter(), answered)
         self.session.refresh(self.clock())
         self.show_card()
 
