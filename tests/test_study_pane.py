@@ -216,3 +216,40 @@ async def test_english_answer_is_shown_once():
         assert sum(text.count(summary) for text in shown) == 1, (summary, shown)
         assert not pane.query_one("#study-detail-md").display
     close_default_store()
+
+
+async def test_a_read_only_database_is_studied_with_a_notice_and_nothing_crashes(monkeypatch):
+    import os
+    from pathlib import Path
+
+    from studyllm_tui.core import paths
+    from studyllm_tui.core.study import opening
+
+    default_store()
+    close_default_store()
+    db = paths.study_db_file()
+    real = os.access
+    monkeypatch.setattr(  # tests run as root: tell the store the file is not writable
+        opening.os,
+        "access",
+        lambda target, mode, *a, **k: False
+        if mode & os.W_OK and Path(target) in (db, db.parent)
+        else real(target, mode, *a, **k),
+    )
+    before = db.read_bytes()
+    async with StudyApp(glossary=small_glossary(), only_tabs=("study",)).run_test(
+        size=(120, 36)
+    ) as pilot:
+        pane = await open_study(pilot)
+        assert pane.store is not None and pane.store.read_only
+        messages = [n.message for n in pilot.app._notifications]
+        assert any("読み取り専用" in m and "保存されません" in m for m in messages)
+        await pilot.press("asterisk")
+        await pilot.press("space" if not pane.card.choices else "a")
+        await pilot.press("3")
+        await pilot.pause()
+        messages = [n.message for n in pilot.app._notifications]
+        assert sum("保存できません" in m for m in messages) >= 2  # bookmark and answer
+        assert pane.card is not None  # still studying
+    close_default_store()
+    assert db.read_bytes() == before

@@ -350,7 +350,11 @@ class StudyPane(ModelCheck):
         if card is None or not card.term_id or self.store is None:
             return
         on = not self.store.is_bookmarked(card.term_id)
-        self.store.set_bookmark(card.term_id, on)
+        try:
+            self.store.set_bookmark(card.term_id, on)
+        except StoreError as error:  # read-only, or in use by another app
+            self.app.notify(str(error), severity="error", markup=False)
+            return
         self.app.notify(t("study.bookmarked" if on else "study.unbookmarked"), markup=False)
         self.render_card()
 
