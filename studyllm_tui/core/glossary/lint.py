@@ -21,10 +21,11 @@ from studyllm_tui.core.glossary.model import Glossary, Term
 from studyllm_tui.core.glossary.search import fold
 from studyllm_tui.core.problems import Problem
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
-# A half-width bracket next to Japanese, or around Japanese text.
+_CJK = "\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
+_LETTERS = "\u300c-\u300f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"  # kana, kanji, 「」『』
+# A half-width bracket next to a Japanese letter, or around Japanese text ("f(x)。" is fine).
 HALF_WIDTH_BRACKET = re.compile(
-    rf"[{_CJK}][()]|[()][{_CJK}]|\([^()`]*[{_CJK}][^()`]*\)"
+    rf"[{_LETTERS}][()]|[()][{_LETTERS}]|\([^()`]*[{_CJK}][^()`]*\)"
 )
 # Remarks on the seed notes a reader never saw ("the seed says ..."); the random seed is fine.
 SEED_REMARK = re.compile(
@@ -32,7 +33,7 @@ SEED_REMARK = re.compile(
     r"|\bthe (?:seed|notes)\b|\bseed notes?\b",
     re.IGNORECASE,
 )
-SECOND_BOOK = re.compile(r"第(?:Ⅱ|II|2)巻|入門II|(?<![A-Za-z])II 第|本書II|本書Ⅱ")
+SECOND_BOOK = re.compile(r"第(?:Ⅱ|II|2)巻|入門II|(?<![A-Za-z])II 第|本書 ?(?:II|Ⅱ)")
 BOOK = re.compile(r"^(?:入門Ⅱ )?第\d+章(?: \d+(?:\.\d+)*(?:[・、]\d+(?:\.\d+)*)*)?$")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 JAPANESE_FIELDS = ("ja", "summary", "body", "correction")
