@@ -42,7 +42,7 @@ def test_shipped_glossary_has_no_problems(shipped: Glossary) -> None:
 
 
 def test_size_and_every_category_used(shipped: Glossary) -> None:
-    assert len(shipped) >= 150
+    assert len(shipped) >= 250
     groups = shipped.by_category()
     assert set(groups) == set(CATEGORIES)
     assert all(len(terms) >= 3 for terms in groups.values())
@@ -79,3 +79,87 @@ def test_seed_corrections_are_stated(shipped: Glossary) -> None:
 )
 def test_search_the_shipped_glossary(shipped: Glossary, query: str, term_id: str) -> None:
     assert search(shipped, query)[0].id == term_id
+
+
+# Second edition (issue 14): concepts a reader of both books looks up, each with a ▶ where a tab shows it.
+NEW_TERMS = {
+    "rope": "inside/positions", "alibi": "inside/positions", "flash-attention": "",
+    "grouped-query-attention": "inside/heads", "multi-query-attention": "", "swiglu": "",
+    "geglu": "", "rmsnorm": "", "dropout": "", "mixture-of-experts": "",
+    "continual-pretraining": "", "vocabulary-expansion": "tokenizer", "lr-warmup": "tuning",
+    "weight-decay": "", "data-contamination": "", "self-consistency": "prompt",
+    "constitutional-ai": "", "rlaif": "", "agent": "prompt", "tool-use": "", "react": "prompt",
+    "byte-fallback": "tokenizer", "sudachi": "tokenizer", "jumanpp": "tokenizer", "jcola": "",
+    "jsnli": "", "wrime": "tasks/sentiment", "japanese-vicuna-qa": "", "do-not-answer-ja": "",
+    "jmmlu": "", "japanese-mt-bench": "", "swallow": "prompt", "llm-jp": "", "elyza": "",
+    "rinna": "tasks/generate", "calm": "", "plamo": "", "vllm": "", "paged-attention": "",
+    "speculative-decoding": "", "repetition-penalty": "tasks/generate", "reranking": "",
+    "multilingual-e5": "tasks/embed", "bge-m3": "tasks/embed", "attention-map": "inside/attention",
+    "logit-lens": "inside/logit-lens", "residual-stream": "inside/logit-lens",
+    "lora-rank-alpha": "tuning/classify", "dpo-beta": "tuning/dpo", "reward-margin": "tuning/dpo",
+    "checkpoint": "tuning", "early-stopping": "tuning",
+}
+LINKED_TO_TABS = {
+    "self-attention": "inside/attention", "multi-head-attention": "inside/heads",
+    "positional-encoding": "inside/positions", "residual-connection": "inside/logit-lens",
+    "layer-normalization": "inside/logit-lens", "logits": "inside/logit-lens",
+    "softmax": "inside/attention", "fine-tuning": "tuning/classify", "lora": "tuning/classify",
+    "peft": "tuning", "learning-rate": "tuning", "epoch-batch": "tuning", "overfitting": "tuning",
+    "instruction-tuning": "tuning/sft", "dpo": "tuning/dpo", "rlhf": "tuning/dpo",
+    "reward-model": "tuning/dpo",
+}
+
+
+@pytest.mark.parametrize(("term_id", "target"), sorted(NEW_TERMS.items()))
+def test_new_terms_are_complete(shipped: Glossary, term_id: str, target: str) -> None:
+    term = shipped.terms[term_id]
+    assert term.ja and term.reading and term.en and term.summary and term.summary_en, term_id
+    assert len(term.body) > 150, term_id
+    assert term.related and all(term_id in shipped.terms[other].related for other in term.related)
+    assert term.try_ == target
+
+
+@pytest.mark.parametrize(("term_id", "target"), sorted(LINKED_TO_TABS.items()))
+def test_book_concepts_link_to_the_new_tabs(shipped: Glossary, term_id: str, target: str) -> None:
+    assert shipped.terms[term_id].try_ == target
+
+
+def test_misspellings_are_found_but_never_shown(shipped: Glossary) -> None:
+    for query, term_id in (("one-shoe学習", "one-shot-learning"), ("ロジッツ", "logits")):
+        hit = search(shipped, query)[0]
+        assert hit.id == term_id
+        assert hit.matched == shipped.terms[term_id].ja
+        assert query not in shipped.terms[term_id].aliases
+
+
+@pytest.mark.parametrize(
+    ("query", "term_id"),
+    [("RoPE", "rope"), ("Swallow", "swallow"), ("FLAN", "flan"), ("注意機構", "attention-mechanism"),
+     ("RMSNorm", "rmsnorm"), ("ウォームアップ", "lr-warmup"), ("早期終了", "early-stopping"),
+     ("次トークン予測", "causal-language-modeling"), ("穴埋め", "fill-mask"), ("NF4", "qlora"),
+     ("marc_ja", "marc-ja"), ("mC4", "corpus"), ("分かち書き", "morphological-analysis"),
+     ("retrieva-jp/t5-large-long", "retrieva-t5"), ("LLM", "large-language-model")],
+)
+def test_each_alias_names_its_own_concept(shipped: Glossary, query: str, term_id: str) -> None:
+    hits = search(shipped, query)
+    assert hits[0].id == term_id
+    assert [hit.id for hit in hits].count(term_id) == 1
+    assert all(hit.score < 100 for hit in hits[1:])  # no second exact match
+
+
+def test_max_length_names_both_of_its_meanings(shipped: Glossary) -> None:
+    ids = [hit.id for hit in search(shipped, "max_length")[:2]]
+    assert sorted(ids) == ["max-new-tokens", "padding-truncation"]
+
+
+def test_simcse_says_which_split_each_figure_comes_from(shipped: Glossary) -> None:
+    body = shipped.terms["simcse"].body
+    assert "0.762" in body and "0.801" in body and "JSTS train" in body
+    assert "0.803" in body and "0.816" in body and "JSTS validation" in body
+
+
+def test_every_term_names_its_chapter_or_is_outside_the_books(shipped: Glossary) -> None:
+    outside = [term.id for term in shipped.terms.values() if not term.book]
+    for term_id in ("sentencepiece", "mecab", "ppo"):
+        assert term_id not in outside
+    assert all(not term.book.startswith("II ") for term in shipped.terms.values())

@@ -98,6 +98,7 @@ def run_show(args: argparse.Namespace, config: Config) -> int:
 
 def run_check(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.glossary import load_glossary
+    from studyllm_tui.core.glossary.lint import lint
     from studyllm_tui.core.glossary.loader import load_glossary_files
     from studyllm_tui.core.layers import yaml_files
 
@@ -113,6 +114,7 @@ def run_check(args: argparse.Namespace, config: Config) -> int:
         glossary = load_glossary_files([files])
     else:
         glossary = load_glossary()
+    glossary.problems[:] = sorted(glossary.problems + lint(glossary))
     for problem in glossary.problems:
         print(problem)
     count = len(glossary.problems)

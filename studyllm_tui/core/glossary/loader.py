@@ -26,8 +26,9 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 REQUIRED = ("id", "ja", "reading", "en", "category", "summary", "body")
 TEXT_FIELDS = ("summary_en", "book", "try", "correction")
-LIST_FIELDS = ("aliases", "related")
+LIST_FIELDS = ("aliases", "misspellings", "related")
 KNOWN_FIELDS = frozenset((*REQUIRED, *TEXT_FIELDS, *LIST_FIELDS))
+OUTSIDE_BOOKS = "outside"  # `book: outside`: the books do not treat the term (nothing shown)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KANA_PATTERN = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f ・ー〜、]+$")
 
@@ -145,8 +146,9 @@ def _parse_term(node: yaml.Node, file: Path, problems: list[Problem]) -> Term | 
         body=str(fields["body"]).strip(),
         summary_en=str(fields.get("summary_en", "")).strip(),
         aliases=fields["aliases"],
+        misspellings=fields["misspellings"],
         related=fields["related"],
-        book=str(fields.get("book", "")).strip(),
+        book="" if fields.get("book") == OUTSIDE_BOOKS else str(fields.get("book", "")).strip(),
         try_=str(fields.get("try", "")),
         correction=str(fields.get("correction", "")).strip(),
         source=file,

@@ -51,6 +51,7 @@ class Term:
     body: str
     summary_en: str = ""
     aliases: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()  # searched, never displayed as a name
     related: tuple[str, ...] = ()
     book: str = ""
     try_: str = ""

@@ -61,6 +61,11 @@ class SearchIndex:
                 if folded and folded not in seen:
                     seen.add(folded)
                     self.keys.append(_Key(folded, name, term.id))
+            for name in term.misspellings:  # found, but shown under the term's real name
+                folded = fold(name)
+                if folded and folded not in seen:
+                    seen.add(folded)
+                    self.keys.append(_Key(folded, term.ja, term.id))
             romaji = to_romaji(term.reading)
             self.romaji.append(_Key(loose_romaji(romaji), romaji, term.id))
             summary = f"{term.summary} {term.summary_en}"
