@@ -47,21 +47,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--k", type=count_arg(0, 1000), default=3, metavar="N", help=t("cli.help_k")
     )
     parser.add_argument("--seed", type=seed_int, default=0, metavar="S", help=t("cli.help_seed"))
-    parser.add_argument(
-        "--examples", metavar="I,J,..", type=text_arg, help=t("cli.help_examples")
-    )
+    parser.add_argument("--examples", metavar="I,J,..", type=text_arg, help=t("cli.help_examples"))
     parser.add_argument(
         "--format", dest="fmt", choices=("plain", "alpaca", "chat"), default="plain"
     )
     parser.add_argument(
-        "--model", dest="model", default="", metavar="ID_OR_PATH", type=text_arg,
+        "--model",
+        dest="model",
+        default="",
+        metavar="ID_OR_PATH",
+        type=text_arg,
         help=t("cli.help_prompt_model"),
     )
     parser.add_argument(
         "--endpoint", default="", metavar="URL", type=text_arg, help=t("cli.help_endpoint")
     )
     parser.add_argument(
-        "--endpoint-model", default="", metavar="NAME", type=text_arg,
+        "--endpoint-model",
+        default="",
+        metavar="NAME",
+        type=text_arg,
         help=t("cli.help_endpoint_model"),
     )
     parser.add_argument("--show-prompt", action="store_true", help=t("cli.help_show_prompt"))
@@ -73,6 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from studyllm_tui.core.hub import ModelNotAvailable
+    from studyllm_tui.core.models.source import ModelLoadError
     from studyllm_tui.core.prompts import (
         BackendError,
         PromptError,
@@ -80,9 +87,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         load_prompt_tasks,
         make_backend,
     )
-
-    from studyllm_tui.core.hub import ModelNotAvailable
-    from studyllm_tui.core.models.source import ModelLoadError
 
     library = load_prompt_tasks()
     if args.list or not args.task:
@@ -136,10 +140,21 @@ def _list(library: Any, as_json: bool) -> int:
     else:
         for task in library.tasks.values():
             labels = ", ".join(task.labels)
-            name = f"{task.name_en} / {task.name}" if language() == "en" else f"{task.name} / {task.name_en}"
-            line = t(
-                "cli.prompt_list_row", examples=len(task.examples), dev=len(task.dev), labels=labels
-            ) if labels else t("cli.prompt_list_row_plain", examples=len(task.examples), dev=len(task.dev))
+            name = (
+                f"{task.name_en} / {task.name}"
+                if language() == "en"
+                else f"{task.name} / {task.name_en}"
+            )
+            line = (
+                t(
+                    "cli.prompt_list_row",
+                    examples=len(task.examples),
+                    dev=len(task.dev),
+                    labels=labels,
+                )
+                if labels
+                else t("cli.prompt_list_row_plain", examples=len(task.examples), dev=len(task.dev))
+            )
             out(f"{task.id:<12} {name}  {line}")
     for problem in library.problems:
         fail(problem)
@@ -275,7 +290,9 @@ def _evaluate(args: argparse.Namespace, task: Any, backend: Any) -> int:
         )
         return 0
     for mode, r in results.items():
-        extra = t("cli.prompt_char_f1", score=f"{r.mean_score:.2f}") if task.metric == "char_f1" else ""
+        extra = (
+            t("cli.prompt_char_f1", score=f"{r.mean_score:.2f}") if task.metric == "char_f1" else ""
+        )
         accuracy = t(
             "cli.prompt_accuracy", accuracy=f"{r.accuracy:6.1%}", correct=r.correct, total=r.total
         )

@@ -89,7 +89,9 @@ def _mentions_module(folder: Path, module: str) -> bool:
     for name in CODE_CONFIGS:
         file = folder / name
         try:
-            if file.is_file() and f'"{module}.' in file.read_text(encoding="utf-8", errors="replace"):
+            if file.is_file() and f'"{module}.' in file.read_text(
+                encoding="utf-8", errors="replace"
+            ):
                 return True
         except OSError:
             continue
