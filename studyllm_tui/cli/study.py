@@ -13,9 +13,7 @@ from studyllm_tui.core.config import Config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "study", help="spaced repetition: what is due, statistics, backups"
-    )
+    parser = subparsers.add_parser("study", help="spaced repetition: what is due, statistics, backups")
     commands = parser.add_subparsers(dest="study_command", metavar="ACTION", required=True)
 
     due = commands.add_parser("due", help="the cards due now and today's new cards")
@@ -118,12 +116,8 @@ def run_stats(args: argparse.Namespace, config: Config) -> int:
         print_json(stats.as_json())
         return 0
     retention = "—" if stats.retention is None else f"{stats.retention:.0%}"
-    print(
-        f"answered today {stats.reviews_today}, new today {stats.new_today}, due now {stats.due_now}"
-    )
-    print(
-        f"cards studied {stats.cards_seen}, answers {stats.reviews_total}, streak {stats.streak_days} day(s)"
-    )
+    print(f"answered today {stats.reviews_today}, new today {stats.new_today}, due now {stats.due_now}")
+    print(f"cards studied {stats.cards_seen}, answers {stats.reviews_total}, streak {stats.streak_days} day(s)")
     print(f"retention (30 days, review cards): {retention} of {stats.retention_reviews}")
     for title, rows in (("answers per day", stats.per_day), ("due forecast", stats.forecast)):
         print(f"\n{title}")
