@@ -68,5 +68,5 @@ def run(args: argparse.Namespace, config: Config) -> int:
         line = f"{_pad(row['task'], 10)} {_pad(row['model'], 55)} {_pad(state, 14)} {size:>9}  {licence}"
         out(line)
         if row["weights"] == "pickle":
-            out(" " * 11 + t("cli.models_pickle_only"))
+            out(" " * 11 + t("tasks.pickle_only"))
     return 0
