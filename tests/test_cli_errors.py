@@ -216,7 +216,7 @@ def test_unexpected_failures_are_one_line(
         raise raised
 
     monkeypatch.setattr(models, "run", explode)
-    got, out, err = call(["models"], capsys)
+    got, _out, err = call(["models"], capsys)
     assert got == code
     assert len(err.splitlines()) == 1 and needle in err and "Traceback" not in err
 
