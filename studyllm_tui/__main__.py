@@ -24,6 +24,7 @@ from studyllm_tui.cli._args import (
     early_config_path,
     early_language,
     model_override_arg,
+    speak_argparse_in_ui_language,
 )
 from studyllm_tui.cli._output import fail, warn
 from studyllm_tui.core import paths
@@ -60,13 +61,13 @@ def load_settings(args: argparse.Namespace) -> tuple[Config, list[Problem]]:
     """The config file's settings, then the command line's on top."""
     config, problems = load_config(args.config or paths.config_file())
     if args.config and not args.config.exists():
-        problems.append(Problem(args.config, 0, "no such file; using defaults"))
+        problems.append(Problem(args.config, 0, t("cli.config_missing")))
     if args.lang:
         config.lang = args.lang
     for item in args.model_overrides:
         task, sep, model = item.partition("=")
         if not sep or not task or not model:
-            problems.append(Problem(Path("--model"), 0, f"expected TASK=ID_OR_PATH, got {item!r}"))
+            problems.append(Problem(Path("--model"), 0, t("cli.err_model_override", value=item)))
             continue
         config.models[task.strip()] = model.strip()
     set_language(config.lang)
@@ -88,6 +89,7 @@ def _set_early_language(argv: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _set_early_language(argv)
+    speak_argparse_in_ui_language()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

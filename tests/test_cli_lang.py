@@ -141,3 +141,24 @@ def test_download_offline_advice_is_not_download(capsys) -> None:
     for lang in ("en", "ja"):
         code, _, err = call(["--lang", lang, "download", "sentiment"], capsys)
         assert code == 1 and "studyllm-tui download" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run"], ["frob"], ["glossary", "search", "x", "--limit", "0"], ["prompt", "--mode", "x"]],
+    ids=["required", "choice", "type", "choice-option"],
+)
+def test_argparse_speaks_the_language(args: list[str], capsys) -> None:
+    code, _, err = call(["--lang", "en", *args], capsys)
+    assert code == 2 and english(err) and "--help" in err
+    code, _, err = call(["--lang", "ja", *args], capsys)
+    assert code == 2 and JAPANESE.search(err)
+    for phrase in ("argument ", "required", "invalid choice", "see "):
+        assert phrase not in err
+
+
+def test_help_headings_in_japanese(capsys) -> None:
+    code, out, _ = call(["--lang", "ja", "glossary", "--help"], capsys)
+    assert code == 0 and out.startswith("使い方: ") and "位置引数" in out
+    code, out, _ = call(["--lang", "en", "glossary", "--help"], capsys)
+    assert out.startswith("usage: ") and english(out)

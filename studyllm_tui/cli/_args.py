@@ -21,6 +21,42 @@ MAX_COUNT = 1_000_000
 MAX_SEED = 2**32 - 1
 
 
+# argparse's own words (it looks each up through ``argparse._`` when it needs it) -> catalogue key.
+_ARGPARSE_WORDS = {
+    "usage: ": "argparse_usage",
+    "positional arguments": "argparse_positionals",
+    "options": "argparse_options",
+    "show this help message and exit": "argparse_help",
+    "argument %(argument_name)s: %(message)s": "argparse_argument",
+    "unrecognized arguments: %s": "argparse_unrecognized",
+    "the following arguments are required: %s": "argparse_required",
+    "expected one argument": "argparse_one",
+    "expected at least one argument": "argparse_at_least_one",
+    "expected at most one argument": "argparse_at_most_one",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse_choice",
+    "invalid %(type)s value: %(value)r": "argparse_invalid",
+    "ambiguous option: %(option)s could match %(matches)s": "argparse_ambiguous",
+    "not allowed with argument %s": "argparse_not_allowed",
+    "ignored explicit argument %r": "argparse_ignored",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "argparse_unknown_parser",
+}
+
+
+def _argparse_words(text: str) -> str:
+    key = _ARGPARSE_WORDS.get(text)
+    return t(f"cli.{key}") if key else text
+
+
+def speak_argparse_in_ui_language() -> None:
+    """Let argparse's own messages and help headings come from the catalogue too.
+
+    argparse looks each of its phrases up through the module's ``_`` (gettext) at the moment
+    it needs it; this points that at the catalogue, in the language set when it is asked.
+    Phrases not in the catalogue stay as argparse writes them.
+    """
+    argparse._ = _argparse_words  # type: ignore[attr-defined]
+
+
 class CliParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line: ``studyllm-tui: MESSAGE (see PROG --help)``."""
 
