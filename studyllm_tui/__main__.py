@@ -60,17 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
 def load_settings(args: argparse.Namespace) -> tuple[Config, list[Problem]]:
     """The config file's settings, then the command line's on top."""
     config, problems = load_config(args.config or paths.config_file())
-    if args.config and not args.config.exists():
-        problems.append(Problem(args.config, 0, t("cli.config_missing")))
     if args.lang:
         config.lang = args.lang
+    set_language(config.lang)
+    if args.config and not args.config.exists():
+        problems.append(Problem(args.config, 0, t("cli.config_missing")))
     for item in args.model_overrides:
         task, sep, model = item.partition("=")
         if not sep or not task or not model:
             problems.append(Problem(Path("--model"), 0, t("cli.err_model_override", value=item)))
             continue
         config.models[task.strip()] = model.strip()
-    set_language(config.lang)
     return config, problems
 
 

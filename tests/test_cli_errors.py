@@ -32,7 +32,7 @@ CASES: list[tuple[list[str], int, str]] = [
     (["--model", "=x", "models"], 2, "TASK=ID_OR_PATH"),
     (["--config"], 2, "--config"),
     (["nosuchcommand"], 2, "nosuchcommand"),
-    (["--config", MISSING, "models"], 0, "no such file"),
+    (["--config", MISSING, "models"], 0, "そのファイルはありません"),
     # glossary
     (["glossary"], 2, ""),
     (["glossary", "frob"], 2, "frob"),

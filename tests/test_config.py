@@ -87,6 +87,6 @@ def test_command_line_overrides_config(tmp_path: Path) -> None:
 
 
 def test_missing_config_path_is_reported(tmp_path: Path) -> None:
-    args = build_parser().parse_args(["--config", str(tmp_path / "nope.yaml")])
+    args = build_parser().parse_args(["--lang", "en", "--config", str(tmp_path / "nope.yaml")])
     _, problems = load_settings(args)
     assert "no such file" in problems[0].message
