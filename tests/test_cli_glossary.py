@@ -32,7 +32,9 @@ def test_search_text_and_no_match(small_shipped: Path, capsys: pytest.CaptureFix
     assert main(["glossary", "search", "転移"]) == 0
     assert "transfer-learning" in capsys.readouterr().out
     assert main(["glossary", "search", "qqqq"]) == 0
-    assert "no match for 'qqqq'; nearest:" in capsys.readouterr().out
+    assert "「qqqq」に一致する用語はありません。近い用語:" in capsys.readouterr().out
+    assert main(["--lang", "en", "glossary", "search", "qqqq"]) == 0
+    assert "no term matches “qqqq”; nearest:" in capsys.readouterr().out
 
 
 def test_show(small_shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,16 +43,16 @@ def test_show(small_shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert term["ja"] == "トークン" and term["body"].startswith("例")
     assert main(["glossary", "show", "bert"]) == 0
     assert "BERT / BERT  [bert]" in capsys.readouterr().out
-    assert main(["glossary", "show", "nope"]) == 1
+    assert main(["--lang", "en", "glossary", "show", "nope"]) == 1
     assert "no glossary term with id 'nope'" in capsys.readouterr().err
 
 
 def test_check_clean_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = write_glossary(tmp_path / "good")
-    assert main(["glossary", "check", str(good)]) == 0
+    assert main(["--lang", "en", "glossary", "check", str(good)]) == 0
     assert "4 terms in 1 files, 0 problem(s)" in capsys.readouterr().out
     bad = write_glossary(tmp_path / "bad", "terms:\n  - id: x\n    ja: [\n", "bad.yaml")
-    assert main(["glossary", "check", str(good), str(bad)]) == 1
+    assert main(["--lang", "en", "glossary", "check", str(good), str(bad)]) == 1
     captured = capsys.readouterr()
     line = captured.out.splitlines()[0]
     assert line.startswith(f"{bad}:") and line.split(":")[1].isdigit()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
+import pytest
+
 from studyllm_tui.__main__ import build_parser, load_settings
 from studyllm_tui.core.config import Config, load_config, parse_config
 
@@ -73,15 +75,18 @@ def test_command_line_overrides_config(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("lang: ja\nmodels: {ner: a/b}\n", encoding="utf-8")
     args = build_parser().parse_args(
-        ["--config", str(path), "--lang", "en", "--model", "sentiment=./x", "--model", "bad"]
+        ["--config", str(path), "--lang", "en", "--model", "sentiment=./x"]
     )
     config, problems = load_settings(args)
     assert config.lang == "en"
     assert config.models == {"ner": "a/b", "sentiment": "./x"}
-    assert "expected TASK=ID_OR_PATH" in problems[0].message
+    assert not problems
+    with pytest.raises(SystemExit) as exit_info:  # a malformed --model is a usage error
+        build_parser().parse_args(["--model", "bad"])
+    assert exit_info.value.code == 2
 
 
 def test_missing_config_path_is_reported(tmp_path: Path) -> None:
-    args = build_parser().parse_args(["--config", str(tmp_path / "nope.yaml")])
+    args = build_parser().parse_args(["--lang", "en", "--config", str(tmp_path / "nope.yaml")])
     _, problems = load_settings(args)
     assert "no such file" in problems[0].message

@@ -386,4 +386,4 @@ def test_cli_models_and_download_offline(tiny_models, capsys):
     assert main(["download", "sentiment"]) == 1
     err = capsys.readouterr().err
     assert "オフライン" in err and "Traceback" not in err
-    assert main(["download"]) == 1
+    assert main(["download"]) == 2

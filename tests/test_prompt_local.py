@@ -230,8 +230,8 @@ def test_cli_plain_output_with_show_prompt(
 
 
 def test_cli_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prompt", "nosuch", "--mode", "zero", "x"]) == 1
-    assert "no prompt task 'nosuch'" in capsys.readouterr().err
+    assert main(["prompt", "nosuch", "--mode", "zero", "x"]) == 2
+    assert "'nosuch' というプロンプト課題はありません" in capsys.readouterr().err
     assert main(["prompt", "quiz", "x"]) == 1
     assert "--mode" in capsys.readouterr().err
     assert main(["prompt", "nli", "--mode", "zero", "only premise"]) == 1

@@ -1,23 +1,15 @@
 """Sub-commands. Each module defines ``register(subparsers)`` and is found automatically.
 
-A sub-command's function takes ``(args, config)`` and returns the exit code. Errors are one
-line on stderr and exit 1 (see :func:`fail`), never a traceback.
+A sub-command's function takes ``(args, config)`` and returns the exit code. Everything it
+prints goes through :mod:`studyllm_tui.cli._output` (``out``/``err``/``fail``/``print_json``),
+which shows control characters of untrusted text visibly. Errors are one line on stderr and
+exit 1 (see :func:`fail`); whatever a command raises is turned into such a line by
+``studyllm_tui.__main__.run_command``, never a traceback. Usage errors are one line too
+(:class:`studyllm_tui.cli._args.CliParser`, exit 2).
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any
+from studyllm_tui.cli._output import err, fail, out, print_json, safe, warn
 
-
-def fail(message: str, code: int = 1) -> int:
-    """Print ``studyllm-tui: message`` on stderr and return ``code``."""
-    print(f"studyllm-tui: {message}", file=sys.stderr)
-    return code
-
-
-def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8 as is (Japanese stays readable)."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+__all__ = ["err", "fail", "out", "print_json", "safe", "warn"]

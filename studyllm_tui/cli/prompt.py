@@ -6,14 +6,16 @@ import argparse
 import sys
 from typing import Any
 
-from studyllm_tui.cli import fail, print_json
+from studyllm_tui.cli import err, fail, out, print_json
+from studyllm_tui.cli._args import CliParser, count_arg, positive_int, seed_int, text_arg
+from studyllm_tui.cli._output import ProgressLine, safe
 from studyllm_tui.core.config import Config
-from studyllm_tui.core.i18n import t
+from studyllm_tui.core.i18n import language, t
 
 MODE_CHOICES = ("zero", "one", "few", "all")
 
 
-class _IntermixedParser(argparse.ArgumentParser):
+class _IntermixedParser(CliParser):
     """Lets INPUT come after the options (``prompt quiz --mode few 問題文``)."""
 
     _inside = False
@@ -31,49 +33,53 @@ class _IntermixedParser(argparse.ArgumentParser):
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "prompt",
-        help="ask a prompt task zero-, one- or few-shot; evaluate on its dev set",
-        description="Ask a prompt task zero-, one- or few-shot, or evaluate modes on its dev set. "
-        "Tasks with two inputs (nli) take two INPUT arguments.",
+        help=t("cli.help_prompt"),
+        description=t("cli.help_prompt_description"),
     )
     parser.__class__ = _IntermixedParser
-    parser.add_argument("task", nargs="?", metavar="TASK", help="task id (see --list)")
-    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="the input text(s)")
+    parser.add_argument("task", nargs="?", metavar="TASK", type=text_arg, help=t("cli.help_task"))
     parser.add_argument(
-        "--list", action="store_true", help="list the prompt tasks and their problems"
+        "inputs", nargs="*", metavar="INPUT", type=text_arg, help=t("cli.help_inputs")
     )
+    parser.add_argument("--list", action="store_true", help=t("cli.help_list"))
+    parser.add_argument("--mode", choices=MODE_CHOICES, help=t("cli.help_mode"))
     parser.add_argument(
-        "--mode", choices=MODE_CHOICES, help="zero, one or few (evaluate: default all)"
+        "--k", type=count_arg(0, 1000), default=3, metavar="N", help=t("cli.help_k")
     )
-    parser.add_argument(
-        "--k", type=int, default=3, metavar="N", help="few-shot examples (default 3)"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=0, metavar="S", help="seed for choosing examples"
-    )
-    parser.add_argument(
-        "--examples", metavar="I,J,..", help="hand-picked examples by number (1-based), in order"
-    )
+    parser.add_argument("--seed", type=seed_int, default=0, metavar="S", help=t("cli.help_seed"))
+    parser.add_argument("--examples", metavar="I,J,..", type=text_arg, help=t("cli.help_examples"))
     parser.add_argument(
         "--format", dest="fmt", choices=("plain", "alpaca", "chat"), default="plain"
     )
     parser.add_argument(
-        "--model", dest="model", default="", metavar="ID_OR_PATH", help="local model"
+        "--model",
+        dest="model",
+        default="",
+        metavar="ID_OR_PATH",
+        type=text_arg,
+        help=t("cli.help_prompt_model"),
     )
-    parser.add_argument("--endpoint", default="", metavar="URL", help="OpenAI-compatible base URL")
     parser.add_argument(
-        "--endpoint-model", default="", metavar="NAME", help="model name at the endpoint"
+        "--endpoint", default="", metavar="URL", type=text_arg, help=t("cli.help_endpoint")
     )
-    parser.add_argument("--show-prompt", action="store_true", help="print the exact prompt first")
-    parser.add_argument("--no-scores", action="store_true", help="skip label-likelihood scoring")
-    parser.add_argument("--evaluate", action="store_true", help="accuracy per mode on the dev set")
     parser.add_argument(
-        "--limit", type=int, metavar="N", help="evaluate only the first N dev items"
+        "--endpoint-model",
+        default="",
+        metavar="NAME",
+        type=text_arg,
+        help=t("cli.help_endpoint_model"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--show-prompt", action="store_true", help=t("cli.help_show_prompt"))
+    parser.add_argument("--no-scores", action="store_true", help=t("cli.help_no_scores"))
+    parser.add_argument("--evaluate", action="store_true", help=t("cli.help_evaluate"))
+    parser.add_argument("--limit", type=positive_int, metavar="N", help=t("cli.help_limit"))
+    parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from studyllm_tui.core.hub import ModelNotAvailable
+    from studyllm_tui.core.models.source import ModelLoadError
     from studyllm_tui.core.prompts import (
         BackendError,
         PromptError,
@@ -84,17 +90,19 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     library = load_prompt_tasks()
     if args.list or not args.task:
-        return _list(library, args.json) if args.list else fail("name a TASK (see --list)")
+        return _list(library, args.json) if args.list else fail(t("cli.prompt_name_task"), 2)
     for problem in library.problems:
-        print(f"studyllm-tui: {problem}", file=sys.stderr)
+        fail(problem)
     task = library.get(args.task)
     if task is None:
         known = ", ".join(sorted(library.tasks))
-        return fail(f"no prompt task {args.task!r} (known: {known})")
+        return fail(t("cli.prompt_no_task", task=args.task, known=known), 2)
     if args.endpoint_model and not args.endpoint and not config.prompt.endpoint:
-        return fail("--endpoint-model needs --endpoint URL (or prompt.endpoint in the config)")
+        return fail(t("cli.prompt_endpoint_model_alone"), 2)
     if args.model and args.endpoint:
-        return fail("use either --model (local) or --endpoint (remote), not both")
+        return fail(t("cli.prompt_model_and_endpoint"), 2)
+    if args.limit is not None and not args.evaluate:
+        return fail(t("cli.prompt_limit_without_evaluate"), 2)
     try:
         backend = make_backend(
             config,
@@ -108,8 +116,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return _run_once(args, task, backend)
     except StreamInterrupted as error:
         return fail(str(error))
-    except (PromptError, BackendError) as error:
-        return fail(str(error))
+    except (PromptError, BackendError, ModelNotAvailable, ModelLoadError) as error:
+        return fail(error)
 
 
 def _list(library: Any, as_json: bool) -> int:
@@ -130,13 +138,26 @@ def _list(library: Any, as_json: bool) -> int:
             ]
         )
     else:
-        for t in library.tasks.values():
-            labels = f"  labels: {', '.join(t.labels)}" if t.labels else ""
-            print(
-                f"{t.id:<12} {t.name} / {t.name_en}  ({len(t.examples)} examples, {len(t.dev)} dev){labels}"
+        for task in library.tasks.values():
+            labels = ", ".join(task.labels)
+            name = (
+                f"{task.name_en} / {task.name}"
+                if language() == "en"
+                else f"{task.name} / {task.name_en}"
             )
+            line = (
+                t(
+                    "cli.prompt_list_row",
+                    examples=len(task.examples),
+                    dev=len(task.dev),
+                    labels=labels,
+                )
+                if labels
+                else t("cli.prompt_list_row_plain", examples=len(task.examples), dev=len(task.dev))
+            )
+            out(f"{task.id:<12} {name}  {line}")
     for problem in library.problems:
-        print(problem, file=sys.stderr)
+        fail(problem)
     return 1 if library.problems else 0
 
 
@@ -149,15 +170,6 @@ def _picked(args: argparse.Namespace) -> list[int] | None:
         return [int(part) - 1 for part in args.examples.split(",") if part.strip()]
     except ValueError as error:
         raise PromptError(t("prompt.err_bad_examples_option", value=args.examples)) from error
-
-
-def _progress_printer(quiet: bool) -> Any:
-    def show(progress: Any) -> None:
-        if not quiet and progress.stage != "evaluate":
-            detail = f" {progress.detail}" if progress.detail else ""
-            print(f"… {progress.stage}{detail}", file=sys.stderr)
-
-    return show
 
 
 def _run_once(args: argparse.Namespace, task: Any, backend: Any) -> int:
@@ -176,16 +188,20 @@ def _run_once(args: argparse.Namespace, task: Any, backend: Any) -> int:
     picked = _picked(args)
     examples = picked if picked is not None else select_examples(task, args.mode, args.k, args.seed)
     prompt = assemble(task, args.inputs, args.mode, examples, args.fmt)
-    backend.prepare(_progress_printer(args.json), None)
+    progress = ProgressLine()
+    try:
+        backend.prepare(progress, None)
+    finally:
+        progress.clear()
     shown = backend.render(prompt)
     if args.show_prompt and not args.json:
-        print(shown)
-        print("-" * 40)
+        out(shown)
+        out("-" * 40)
     printed = [0]
 
     def echo(text: str) -> None:
         if not args.json:
-            sys.stdout.write(text[printed[0] :])
+            out(text[printed[0] :], end="")
             sys.stdout.flush()
             printed[0] = len(text)
 
@@ -207,14 +223,14 @@ def _run_once(args: argparse.Namespace, task: Any, backend: Any) -> int:
             data["error"] = error
         print_json(data)
     else:
-        print()
+        out()
         if scores:
             for label, prob in scores.probs.items():
-                print(f"  {label:<10} {prob:6.1%} {'█' * round(prob * 30)}")
+                out(f"  {label:<10} {prob:6.1%} {'█' * round(prob * 30)}")
             if scores.note:
-                print(f"  ({scores.note})")
+                out(f"  ({scores.note})")
         elif note:
-            print(f"  ({note})")
+            out(f"  ({note})")
     return fail(error) if error else 0
 
 
@@ -224,16 +240,16 @@ def _evaluate(args: argparse.Namespace, task: Any, backend: Any) -> int:
     modes = ("zero", "one", "few") if args.mode in (None, "all") else (args.mode,)
     picked = _picked(args)
     examples = {mode: picked for mode in modes} if picked is not None else None
-    backend.prepare(_progress_printer(args.json), None)
+    loading = ProgressLine()
+    try:
+        backend.prepare(loading, None)
+    finally:
+        loading.clear()
+    interactive = sys.stderr.isatty() and not args.json
 
     def progress(p: Any) -> None:
-        if not args.json and p.total:
-            print(
-                f"\r  {p.detail:<16} {p.done:.0f}/{p.total:.0f}",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
+        if interactive and p.total:
+            err(f"\r  {safe(p.detail, one_line=True):<16} {p.done:.0f}/{p.total:.0f}", end="")
 
     results = evaluate(
         task,
@@ -246,8 +262,8 @@ def _evaluate(args: argparse.Namespace, task: Any, backend: Any) -> int:
         limit=args.limit,
         progress=progress,
     )
-    if not args.json:
-        print(file=sys.stderr)
+    if interactive:
+        err()
     if args.json:
         print_json(
             {
@@ -274,11 +290,17 @@ def _evaluate(args: argparse.Namespace, task: Any, backend: Any) -> int:
         )
         return 0
     for mode, r in results.items():
-        extra = f"  mean char-F1 {r.mean_score:.2f}" if task.metric == "char_f1" else ""
-        print(f"{mode:<5} accuracy {r.accuracy:6.1%} ({r.correct}/{r.total}){extra}  [{r.method}]")
+        extra = (
+            t("cli.prompt_char_f1", score=f"{r.mean_score:.2f}") if task.metric == "char_f1" else ""
+        )
+        accuracy = t(
+            "cli.prompt_accuracy", accuracy=f"{r.accuracy:6.1%}", correct=r.correct, total=r.total
+        )
+        out(f"{mode:<5} {accuracy}{extra}  [{r.method}]")
         if r.note:
-            print(f"      ({r.note})")
+            out(f"      ({r.note})")
         for w in r.wrong:
             query = w.query.replace("\n", " / ")
-            print(f"      ✗ #{w.index + 1} {query}  expected {w.expected!r}, got {w.predicted!r}")
+            wrong = t("cli.prompt_wrong", expected=repr(w.expected), got=repr(w.predicted))
+            out(f"      ✗ #{w.index + 1} {query}  {wrong}")
     return 0

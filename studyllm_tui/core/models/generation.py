@@ -153,8 +153,11 @@ def token_label(tokenizer: Any, token_id: int) -> str:
 
 
 def _prompt_ids(loaded: Any, prompt: str, room: int) -> tuple[list[int], bool]:
+    from studyllm_tui.core.tokenizers.registry import clean_text
+
     tokenizer = loaded.tokenizer
-    ids = list(tokenizer(prompt, add_special_tokens=False)["input_ids"])
+    # Lone surrogates (bytes that were not UTF-8) would make the tokenizer raise: U+FFFD.
+    ids = list(tokenizer(clean_text(prompt), add_special_tokens=False)["input_ids"])
     if not ids:
         start = tokenizer.bos_token_id
         if start is None:

@@ -38,6 +38,9 @@ def _check_text(text: str, what: str = "text") -> str:
     """``text`` when it is neither blank nor too long; ``what`` names it (a ``tasks.what_*`` key)."""
     if not text or not text.strip():
         raise TaskInputError(t("tasks.err_empty", what=t(f"tasks.what_{what}")))
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+        # Bytes that were not UTF-8 (read with surrogateescape): no tokenizer takes them.
+        raise TaskInputError(t("tasks.err_not_text", what=t(f"tasks.what_{what}")))
     if len(text) > MAX_INPUT_CHARS:
         raise TaskInputError(
             t(

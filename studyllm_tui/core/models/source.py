@@ -89,7 +89,9 @@ def _mentions_module(folder: Path, module: str) -> bool:
     for name in CODE_CONFIGS:
         file = folder / name
         try:
-            if file.is_file() and f'"{module}.' in file.read_text(encoding="utf-8", errors="replace"):
+            if file.is_file() and f'"{module}.' in file.read_text(
+                encoding="utf-8", errors="replace"
+            ):
                 return True
         except OSError:
             continue
@@ -124,3 +126,35 @@ def resolve_source(
     folder = hub.resolve(model, progress=progress, cancel=cancel, download=download)
     refuse_custom_code(folder, model)
     return ModelSource(model, folder)
+
+
+def weights_format(folder: Path) -> str | None:
+    """How the weights in ``folder`` are stored: ``"safetensors"``, ``"gguf"``, ``"pickle"``.
+
+    ``"pickle"`` means only PyTorch pickle files (``pytorch_model.bin``): transformers loads
+    them with ``torch.load(weights_only=True)``, which refuses code, but the format itself can
+    carry code, so the app says so. None when the folder holds no weights it knows.
+    """
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return None
+    if any(name.endswith(".safetensors") for name in names):
+        return "safetensors"
+    if any(name.lower().endswith(".gguf") for name in names):
+        return "gguf"
+    if any(name.endswith((".bin", ".pt", ".pth", ".ckpt")) for name in names):
+        return "pickle"
+    return None
+
+
+def local_folder(model: str) -> Path | None:
+    """The folder of ``model`` when it is on this machine (a folder, a ``.gguf``, the cache)."""
+    model = model.strip()
+    if is_gguf_path(model):
+        file = Path(model).expanduser()
+        return file.parent if file.is_file() else None
+    if hub.looks_like_path(model):
+        folder = Path(model).expanduser()
+        return folder if folder.is_dir() else None
+    return hub.cached_path(model)

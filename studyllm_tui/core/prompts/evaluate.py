@@ -129,7 +129,9 @@ def evaluate(
     """Each mode over the dev set, the same examples for every item (seeded, or ``examples``)."""
     if not task.dev:
         raise BackendError(t("prompt.err_no_dev_set", task=task.id), "no_dev")
-    dev = task.dev[:limit] if limit else task.dev
+    if limit is not None and limit < 1:
+        raise BackendError(t("prompt.err_bad_limit", limit=limit), "limit")
+    dev = task.dev[:limit] if limit is not None else task.dev
     total = len(dev) * len(modes)
     done = 0
     use_scores = task.metric == "label"

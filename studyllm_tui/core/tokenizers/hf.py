@@ -3,6 +3,11 @@
 A Hub id is found in a local folder or the Hugging Face cache first; otherwise it is
 downloaded (tokenizer files only) when the Hub can be reached, else a clear message comes at
 once (``core.hub`` never waits on a dead network).
+
+No code from a tokenizer folder ever runs: a folder (or cached Hub snapshot) whose configs ask
+for custom code (``auto_map``, ...) is refused by ``core.models.source.refuse_custom_code``
+before transformers is imported, and the load itself passes ``trust_remote_code=False``, so
+transformers refuses instead of asking "run the custom code? [y/N]" on the terminal.
 """
 
 from __future__ import annotations
@@ -59,7 +64,27 @@ def cached_tokenizer_folder(model: str) -> Path | None:
 def tokenizer_folder(
     model: str, *, progress: ProgressCallback | None = None, cancel: threading.Event | None = None
 ) -> Path:
-    """The local folder of ``model``'s tokenizer: a folder, the cache, or a download."""
+    """The local folder of ``model``'s tokenizer: a folder, the cache, or a download.
+
+    Raises TokenizerError when the folder would need custom code to load.
+    """
+    folder = _tokenizer_folder(model, progress=progress, cancel=cancel)
+    _refuse_custom_code(folder, model.strip())
+    return folder
+
+
+def _refuse_custom_code(folder: Path, model: str) -> None:
+    from studyllm_tui.core.models.source import ModelLoadError, refuse_custom_code
+
+    try:
+        refuse_custom_code(folder, model)
+    except ModelLoadError as error:
+        raise TokenizerError(str(error)) from error
+
+
+def _tokenizer_folder(
+    model: str, *, progress: ProgressCallback | None, cancel: threading.Event | None
+) -> Path:
     from studyllm_tui.core.hub import ModelNotAvailable, looks_like_path, resolve
 
     model = model.strip()
@@ -106,10 +131,14 @@ class HfTokenizer:
     """A ``transformers`` tokenizer; fast ones give offsets, slow ones are aligned to the text."""
 
     def __init__(self, name: str, folder: Path) -> None:
+        _refuse_custom_code(folder, name)
         from transformers import AutoTokenizer
 
         try:
-            self.tokenizer: Any = AutoTokenizer.from_pretrained(str(folder))
+            # trust_remote_code=False: transformers refuses instead of asking on the terminal.
+            self.tokenizer: Any = AutoTokenizer.from_pretrained(
+                str(folder), trust_remote_code=False
+            )
         except Exception as error:  # transformers raises many kinds; say what failed
             first = str(error).strip().splitlines()
             raise TokenizerError(

@@ -121,6 +121,8 @@ class TaskPanel(Vertical):
             out.append(f"  ({spec.params} params, {size}, {spec.licence})", style="dim")
         state = t("tasks.cached") if self.cached else t("tasks.not_cached")
         out.append(f"  [{state}]\n", style="green" if self.cached else "yellow")
+        if self.cached and _pickle_only(self.model_id):
+            out.append(f"{t('tasks.pickle_only')}\n", style="yellow")
         out.append(f"{t('tasks.how_to_read')}: ", style="bold")
         out.append(spec.text("how_to_read", lang))
         return out
@@ -241,3 +243,11 @@ class TaskPanel(Vertical):
             title = Text(t("tasks.next_token_title", step=step.index + 1) + "\n", style="bold")
             title.append_text(render.next_token_table(step.candidates, temperature, step.token_id))
             self.query_one("#extra", Static).update(title)
+
+
+def _pickle_only(model_id: str) -> bool:
+    """Whether the model on disk has only pickle weights (pytorch_model.bin, no safetensors)."""
+    from studyllm_tui.core.models.source import local_folder, weights_format
+
+    folder = local_folder(model_id)
+    return folder is not None and weights_format(folder) == "pickle"
