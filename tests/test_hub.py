@@ -53,7 +53,7 @@ def test_unreachable_endpoint_fails_within_two_seconds(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: refused at once
     hub._reachable.clear()
     start = time.monotonic()
-    with pytest.raises(hub.ModelNotAvailable, match="Hub（127.0.0.1:9）にも接続できない"):
+    with pytest.raises(hub.ModelNotAvailable, match=r"Hub（127\.0\.0\.1:9）にも接続できない"):
         hub.resolve("someone/some-model")
     assert time.monotonic() - start < 2.0
     hub._reachable.clear()

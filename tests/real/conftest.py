@@ -88,3 +88,20 @@ def smollm2(smollm2_gguf: Path) -> tuple[Any, Any]:
     )
     model.eval()
     return model, tokenizer
+
+
+@pytest.fixture(scope="session")
+def smollm2_app(smollm2_gguf: Path) -> Any:
+    """SmolLM2 loaded once through the app's own manager (``get_manager()``, so that the CLI and
+    the prompt lab in the same process find it loaded): a ``LoadedModel`` for ``generate``."""
+    from studyllm_tui.core.models import get_manager
+
+    return get_manager().load("generate", str(smollm2_gguf))
+
+
+@pytest.fixture(scope="session")
+def minilm_app(minilm_dir: Path) -> Any:
+    """all-MiniLM-L6-v2 loaded once through the app's manager for ``embed``."""
+    from studyllm_tui.core.models import get_manager
+
+    return get_manager().load("embed", str(minilm_dir))
