@@ -1,8 +1,9 @@
 """Download a model's files from the Hub into the standard cache, with progress, cancel,
 resume and a check of every file against the Hub's hashes.
 
-huggingface_hub does the transfer (it resumes an interrupted file with a Range request and
-checks sizes only); this module picks the files, adds up progress over all of them, honours
+huggingface_hub does the transfer: within one call it resumes a file whose connection broke
+(a Range request), but a cancelled or failed file is deleted, so a later run fetches that file
+from its start (the files already complete are kept); it checks sizes only. This module picks the files, adds up progress over all of them, honours
 cancellation between chunks, and verifies content (sha256 for LFS files, the git blob id for
 the others), removing a corrupt file from the cache. The endpoint is read from ``HF_ENDPOINT``
 on every call and passed explicitly, since huggingface_hub reads it once at import.
@@ -38,6 +39,9 @@ _NEVER = (
     "training_args*", "rng_state*", "trainer_state*", ".gitattributes",
 )  # fmt: skip
 _TORCH_WEIGHTS = ("pytorch_model*.bin", "pytorch_model*.bin.index.json", "*.pt", "*.pth")
+# huggingface_hub reads a body in pieces of constants.DOWNLOAD_CHUNK_SIZE (10 MB) and reports
+# progress once per piece; progress is where a cancel takes effect, so pieces are kept small.
+CHUNK_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -189,11 +193,18 @@ def download_model(
 ) -> Path:
     """Download ``model`` from the Hub into the HF cache, file by file; return the snapshot.
 
-    A file is resumed where an earlier, interrupted download stopped; every file is checked
-    against the Hub's hashes, and a corrupt one is removed and reported.
+    Files already in the cache are not fetched again; every file is checked against the
+    Hub's hashes, and a corrupt one is removed and reported.
     """
+    from huggingface_hub import constants as hf_constants
     from huggingface_hub import hf_hub_download
+    from huggingface_hub.utils import logging as hf_logging
 
+    if hf_constants.DOWNLOAD_CHUNK_SIZE > CHUNK_BYTES:
+        hf_constants.DOWNLOAD_CHUNK_SIZE = CHUNK_BYTES
+    # Its retry warnings ("Trying to resume download...") would print over the CLI's progress
+    # line and the TUI; failures reach the person as this module's one-line messages.
+    hf_logging.set_verbosity_error()
     try:
         files = choose_files(remote_files(model), allow_patterns)
     except Exception as error:
