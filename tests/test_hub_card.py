@@ -109,3 +109,44 @@ def test_availability_online_and_unknown(monkeypatch):
         assert state.state == "downloadable" and "初回の実行でダウンロードします" in state.text
     finally:
         hub._reachable.clear()
+
+
+def test_cli_models_describes_a_gguf_model(tmp_path, capsys):
+    from studyllm_tui.__main__ import main
+
+    file = write_gguf(tmp_path / "tiny.Q8_0.gguf")
+    assert main(["--model", f"generate={file}", "models", "--json"]) == 0
+    import json
+
+    rows = {row["task"]: row for row in json.loads(capsys.readouterr().out)}
+    row = rows["generate"]
+    assert row["state"] == "gguf" and row["cached"] and row["local_folder"]
+    assert row["gguf"]["architecture"] == "llama" and row["gguf"]["quantization"] == "Q8_0"
+    assert row["gguf"]["memory_bytes"] == row["gguf"]["parameters"] * 4
+    assert row["size_bytes"] == file.stat().st_size
+    assert rows["sentiment"]["state"] == "offline"
+    assert main(["--model", f"generate={file}", "models"]) == 0
+    out = capsys.readouterr().out
+    assert "GGUF: llama" in out and "初回の実行でダウンロードします" not in out
+
+
+def test_offline_messages_where_they_are_shown(capsys):
+    """download does not advise running download; a tokenizer gets tokenizer advice; the
+    prompt lab gets prompt-lab advice."""
+    from studyllm_tui.__main__ import main
+    from studyllm_tui.core.config import Config
+    from studyllm_tui.core.prompts.backend import BackendError
+    from studyllm_tui.core.prompts.local import LocalBackend
+    from studyllm_tui.core.tokenizers.base import TokenizerError
+    from studyllm_tui.core.tokenizers.hf import tokenizer_folder
+
+    assert main(["download", "sentiment"]) == 1
+    err = capsys.readouterr().err
+    assert "オフライン" in err and "studyllm-tui download" not in err
+    with pytest.raises(TokenizerError) as error:
+        tokenizer_folder("cl-tohoku/bert-base-japanese-v3")
+    assert "tokenizer.json" in str(error.value) and "--model" not in str(error.value)
+    backend = LocalBackend(Config(device="cpu"), "abeja/gpt2-large-japanese")
+    with pytest.raises((hub.ModelNotAvailable, BackendError)) as error:
+        backend.prepare(lambda _: None, None)
+    assert "prompt.model" in str(error.value) and "--model" not in str(error.value)

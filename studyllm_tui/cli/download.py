@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             sys.stderr.flush()
 
         try:
-            folder = hub.resolve(model, progress=report, cancel=cancel)
+            folder = hub.resolve(model, progress=report, cancel=cancel, context="download")
         except hub.ModelNotAvailable as error:
             if sys.stderr.isatty():
                 sys.stderr.write("\n")

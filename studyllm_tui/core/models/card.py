@@ -265,3 +265,31 @@ def describe_gguf(model: str) -> str | None:
 @lru_cache(maxsize=32)
 def _cached_info(path: str, size: int, mtime_ns: int) -> GgufInfo:
     return read_gguf_info(path)
+
+
+def gguf_fields(model: str) -> dict[str, Any] | None:
+    """What ``studyllm-tui models --json`` says of a ``.gguf`` model (None for others)."""
+    if not model.strip().lower().endswith(".gguf"):
+        return None
+    file = Path(model.strip()).expanduser()
+    if not file.is_file():
+        return None
+    try:
+        stat = file.stat()
+        info = _cached_info(str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+    except (OSError, ModelLoadError) as error:
+        return {"error": str(error), "summary": str(error)}
+    return {
+        "architecture": info.architecture,
+        "name": info.name,
+        "quantization": info.file_type,
+        "tensor_types": info.tensor_types,
+        "parameters": info.parameters,
+        "params": format_params(info.parameters),
+        "disk_bytes": info.disk_bytes,
+        "memory_bytes": info.memory_bytes,
+        "layers": info.layers,
+        "context_length": info.context_length,
+        "chat_template": info.has_chat_template,
+        "summary": gguf_summary(info),
+    }

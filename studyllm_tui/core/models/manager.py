@@ -196,8 +196,13 @@ class ModelManager:
         model: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: Any = None,
+        context: str = "task",
     ) -> LoadedModel:
-        """The model for ``task`` (``model`` overrides config and default), loading it if needed."""
+        """The model for ``task`` (``model`` overrides config and default), loading it if needed.
+
+        ``context`` words the message when it cannot be had (``hub.CONTEXTS``: ``task`` for
+        ``run`` and the tasks tab, ``prompt`` for the prompt lab, ...).
+        """
         model_id = self.model_id_for(task, model)
         key = (task, model_id)
         with self._lock:
@@ -212,7 +217,9 @@ class ModelManager:
                 if loaded is not None:
                     self.models.move_to_end(key)
                     return loaded
-            source = resolve_source(model_id, progress=progress, cancel=cancel)
+            source = resolve_source(
+                model_id, progress=progress, cancel=cancel, context=context, task=task
+            )
             check_cancelled(cancel)
             loaded = self._load_from(task, source, progress)
             check_cancelled(cancel)
