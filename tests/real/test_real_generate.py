@@ -116,3 +116,13 @@ def test_cli_run_generate_on_the_gguf_file_says_paris(
     assert code == 0, out.err
     assert "Paris" in out.out
     assert "Traceback" not in out.err and "de-quantizing" not in out.err
+
+
+def test_the_shared_fixture_gives_attentions(smollm2: tuple[Any, Any]) -> None:
+    import torch
+
+    model, tokenizer = smollm2
+    ids = tokenizer("Hi there", add_special_tokens=False, return_tensors="pt")
+    with torch.inference_mode():
+        out = model(**ids, output_attentions=True)
+    assert len(out.attentions) == 30 and out.attentions[0].shape[1] == 9
