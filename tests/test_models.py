@@ -387,3 +387,75 @@ def test_cli_models_and_download_offline(tiny_models, capsys):
     err = capsys.readouterr().err
     assert "オフライン" in err and "Traceback" not in err
     assert main(["download"]) == 2
+
+
+# -- pooling: the model's own (sentence-transformers config), never assumed ------------------
+
+
+def _pooling_folder(tmp_path, modules, configs):
+    folder = tmp_path / "st-model"
+    folder.mkdir(parents=True)
+    if modules is not None:
+        (folder / "modules.json").write_text(json.dumps(modules))
+    for name, config in configs.items():
+        (folder / name).mkdir(parents=True)
+        (folder / name / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+def test_model_pooling_reads_the_sentence_transformers_config(tmp_path):
+    from studyllm_tui.core.models import pooling
+
+    assert pooling.model_pooling(tmp_path) == "cls"  # no config: the book's SimCSE default
+    pooled = {"type": "sentence_transformers.models.Pooling", "path": "1_Pooling"}
+    mean = _pooling_folder(
+        tmp_path / "a", [pooled], {"1_Pooling": {"pooling_mode_mean_tokens": True}}
+    )
+    assert pooling.model_pooling(mean) == "mean"
+    moved = dict(pooled, path="2_Pool")
+    cls = _pooling_folder(
+        tmp_path / "b",
+        [moved],
+        {
+            "2_Pool": {"pooling_mode_cls_token": True},
+            "1_Pooling": {"pooling_mode_mean_tokens": True},
+        },
+    )
+    assert pooling.model_pooling(cls) == "cls"  # modules.json says where the Pooling module is
+    bare = _pooling_folder(tmp_path / "c", None, {"1_Pooling": {"pooling_mode_max_tokens": True}})
+    assert pooling.model_pooling(bare) == "max"
+    outside = _pooling_folder(tmp_path / "d", [dict(pooled, path="../a/1_Pooling")], {})
+    assert pooling.model_pooling(outside) == "cls"  # never reads outside the model folder
+    assert pooling.choose("model", mean) == "mean" and pooling.choose(None, mean) == "mean"
+    assert pooling.choose("cls", mean) == "cls"
+
+
+def test_pool_modes_ignore_padding():
+    import torch
+
+    from studyllm_tui.core.models.pooling import pool
+
+    hidden = torch.tensor([[[1.0, 2.0], [3.0, 4.0], [100.0, 100.0]]])
+    mask = torch.tensor([[1, 1, 0]])
+    assert pool(hidden, mask, "cls").tolist() == [[1.0, 2.0]]
+    assert pool(hidden, mask, "mean").tolist() == [[2.0, 3.0]]
+    assert pool(hidden, mask, "max").tolist() == [[3.0, 4.0]]
+    assert pool(hidden, mask, "lasttoken").tolist() == [[3.0, 4.0]]
+    assert torch.allclose(pool(hidden, mask, "mean_sqrt_len"), torch.tensor([[4.0, 6.0]]) / 2**0.5)
+
+
+def test_embed_uses_the_models_own_pooling(tiny_models, tmp_path):
+    folder = tmp_path / "embed-mean"
+    shutil.copytree(tiny_models.embed, folder)
+    (folder / "1_Pooling").mkdir()
+    (folder / "1_Pooling" / "config.json").write_text('{"pooling_mode_mean_tokens": true}')
+    manager = ModelManager()
+    loaded = manager.load("embed", str(folder))
+    sentences = ["猫が走る。", "日本の首都は東京です。"]
+    own = run_embeddings(loaded, sentences)
+    assert own.pooling == "mean"
+    assert own.similarity == run_embeddings(loaded, sentences, "mean").similarity
+    assert own.similarity != run_embeddings(loaded, sentences, "cls").similarity
+    assert run_loaded(loaded, sentences, {"pooling": "model"}).pooling == "mean"
+    with pytest.raises(TaskInputError):
+        run_embeddings(loaded, sentences, "average")

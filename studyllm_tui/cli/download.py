@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             continue
         progress = ProgressLine(model)
         try:
-            folder = hub.resolve(model, progress=progress, cancel=cancel)
+            folder = hub.resolve(model, progress=progress, cancel=cancel, context="download")
         except hub.ModelNotAvailable as error:
             progress.clear()
             failures += 1

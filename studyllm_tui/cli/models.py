@@ -19,6 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def model_rows(config: Config) -> list[dict[str, Any]]:
     from studyllm_tui.core.hub import is_cached, looks_like_path
     from studyllm_tui.core.i18n import language
+    from studyllm_tui.core.models.card import availability, gguf_fields
     from studyllm_tui.core.models.registry import TASKS
     from studyllm_tui.core.models.source import local_folder, weights_format
 
@@ -28,6 +29,8 @@ def model_rows(config: Config) -> list[dict[str, Any]]:
         default = model == spec.model
         cached = is_cached(model)
         folder = local_folder(model) if cached else None
+        state = availability(model)
+        gguf = gguf_fields(model)
         rows.append(
             {
                 "task": task,
@@ -37,8 +40,11 @@ def model_rows(config: Config) -> list[dict[str, Any]]:
                 "local_folder": looks_like_path(model),
                 "cached": cached,
                 "weights": weights_format(folder) if folder is not None else None,
-                "size_bytes": spec.size_bytes if default else None,
-                "params": spec.params if default else None,
+                "state": state.state,
+                "state_text": state.text,
+                "gguf": gguf,
+                "size_bytes": spec.size_bytes if default else gguf.get("disk_bytes") if gguf else None,
+                "params": spec.params if default else gguf.get("params") if gguf else None,
                 "licence": spec.licence if default else None,
                 "how_to_read": spec.text("how_to_read", language()),
             }
@@ -69,4 +75,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         out(line)
         if row["weights"] == "pickle":
             out(" " * 11 + t("tasks.pickle_only"))
+        if row["gguf"]:
+            out(" " * 11 + row["gguf"]["summary"])
     return 0

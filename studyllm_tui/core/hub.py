@@ -12,39 +12,39 @@ import json
 import os
 import re
 import socket
-import threading
 import time
-from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from studyllm_tui.core.i18n import t
-from studyllm_tui.core.jobs import Cancelled, Progress, ProgressCallback, check_cancelled
+from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 _TRUE = {"1", "on", "yes", "true"}
-
-# Files never needed to run a model with PyTorch.
-_NEVER = (
-    "*.h5", "*.msgpack", "*.onnx", "*.onnx_data", "*.ot", "*.tflite", "*.gguf", "*.mlmodel",
-    "tf_model*", "flax_model*", "rust_model*", "*.ckpt*", "optimizer*", "scheduler*",
-    "training_args*", "rng_state*", "trainer_state*", ".gitattributes",
-)  # fmt: skip
-_TORCH_WEIGHTS = ("pytorch_model*.bin", "pytorch_model*.bin.index.json", "*.pt", "*.pth")
 WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model*.bin")
 
 
 class ModelNotAvailable(Exception):
-    """The model is neither on disk nor downloadable now. The message says what to do."""
+    """The model is neither on disk nor downloadable now. The message says what to do.
+
+    ``offline`` is True when the reason is that the Hub cannot be reached (or offline mode).
+    """
+
+    def __init__(self, message: str, *, offline: bool = False) -> None:
+        super().__init__(message)
+        self.offline = offline
 
 
-@dataclass(frozen=True)
-class RemoteFile:
-    name: str
-    size: int
+def endpoint() -> str:
+    """The Hub's base URL (``HF_ENDPOINT``), read from the environment on every call."""
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).strip().rstrip("/")
+
+
+def endpoint_host() -> str:
+    url = urlparse(endpoint())
+    return url.netloc or url.path or "huggingface.co"
 
 
 def hub_cache_dir() -> Path:
@@ -74,25 +74,42 @@ def hub_reachable(timeout: float = 1.5) -> bool:
     """Whether the Hub can be reached now: False at once when offline mode is set."""
     if offline_mode():
         return False
-    endpoint = os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-    cached = _reachable.get(endpoint)
+    base = endpoint()
+    cached = _reachable.get(base)
     now = time.monotonic()
     if cached is not None and now - cached[0] < _REACHABLE_TTL_S:
         return cached[1]
-    url = urlparse(endpoint)
-    host = url.hostname or "huggingface.co"
-    port = url.port or (80 if url.scheme == "http" else 443)
     try:
+        url = urlparse(base)
+        host = url.hostname or "huggingface.co"
+        port = url.port or (80 if url.scheme == "http" else 443)
+    except ValueError:  # a port that is not a number
+        _reachable[base] = (now, False)
+        return False
+    try:
+        # Every address of the host is tried (a loopback endpoint: 127.0.0.1 or ::1).
         with socket.create_connection((host, port), timeout=timeout):
             ok = True
     except OSError:
         ok = False
-    _reachable[endpoint] = (now, ok)
+    _reachable[base] = (now, ok)
     return ok
 
 
+def reachable_known() -> bool | None:
+    """The last answer of :func:`hub_reachable` (no probe): None when not asked recently."""
+    if offline_mode():
+        return False
+    cached = _reachable.get(endpoint())
+    if cached is None or time.monotonic() - cached[0] >= _REACHABLE_TTL_S:
+        return None
+    return cached[1]
+
+
 def looks_like_path(model: str) -> bool:
-    """A model string that names a folder rather than a Hub id."""
+    """A model string that names a folder or a ``.gguf`` file rather than a Hub id."""
+    if model.strip().lower().endswith(".gguf"):
+        return True
     if model.startswith(("/", "./", "../", "~", ".\\", "..\\")) or "\\" in model:
         return True
     return Path(model).expanduser().exists() or not _HUB_ID.match(model)
@@ -139,32 +156,36 @@ def cached_path(model: str) -> Path | None:
 def is_cached(model: str) -> bool:
     """True when ``model`` (Hub id or folder) can be loaded without the network."""
     if looks_like_path(model):
-        folder = Path(model).expanduser()
-        return folder.is_dir() and any(folder.iterdir())
+        path = Path(model.strip()).expanduser()
+        if path.suffix.lower() == ".gguf":
+            return path.is_file()
+        return path.is_dir() and any(path.iterdir())
     return cached_path(model) is not None
 
 
-def not_available_message(model: str) -> str:
-    return t("hub.not_available", model=model, cache=hub_cache_dir())
+# Where an "offline" message is shown decides what it advises.
+CONTEXTS = ("task", "download", "tokenizer", "prompt")
 
 
-def choose_files(files: list[RemoteFile], allow_patterns: Any = None) -> list[RemoteFile]:
-    """The files worth downloading: top-level, PyTorch only, safetensors over .bin."""
-    chosen = [f for f in files if "/" not in f.name and not any(fnmatch(f.name, p) for p in _NEVER)]
-    if any(fnmatch(f.name, "*.safetensors") for f in chosen):
-        chosen = [f for f in chosen if not any(fnmatch(f.name, p) for p in _TORCH_WEIGHTS)]
-    if allow_patterns:
-        patterns = [allow_patterns] if isinstance(allow_patterns, str) else list(allow_patterns)
-        chosen = [f for f in chosen if any(fnmatch(f.name, p) for p in patterns)]
-    return chosen
+def not_available_message(model: str, context: str = "task", task: str | None = None) -> str:
+    """Why ``model`` cannot be had now (not on disk, Hub unreachable) and what to do, worded
+    for where it is shown: a task (``run``, the tasks tab), ``download`` itself, the tokenizer
+    lab, or the prompt lab."""
+    if context not in CONTEXTS:
+        context = "task"
+    return t(
+        f"hub.offline_{context}",
+        model=model,
+        cache=hub_cache_dir(),
+        endpoint=endpoint_host(),
+        task=task or "TASK",
+    )
 
 
-def remote_files(model: str) -> list[RemoteFile]:
-    """The files of a Hub model with their sizes (needs the network)."""
-    from huggingface_hub import HfApi
-
-    info = HfApi().model_info(model, files_metadata=True)
-    return [RemoteFile(s.rfilename, int(s.size or 0)) for s in info.siblings or []]
+def not_cached_message(model: str, context: str = "task", task: str | None = None) -> str:
+    """``model`` is not in the cache and this call may not download it."""
+    key = "hub.not_cached_tokenizer" if context == "tokenizer" else "hub.not_cached"
+    return t(key, model=model, task=task or "TASK")
 
 
 def format_bytes(size: float) -> str:
@@ -184,99 +205,6 @@ def format_duration(seconds: float) -> str:
     return f"{seconds}s"
 
 
-class _Meter:
-    """Adds up the bytes of every file of one download and reports progress."""
-
-    def __init__(self, model: str, total: int, progress: ProgressCallback | None, cancel: Any):
-        self.model = model
-        self.total = total
-        self.done = 0
-        self.progress = progress
-        self.cancel = cancel
-        self.started = time.monotonic()
-        self.last_report = 0.0
-        self.lock = threading.Lock()
-
-    def add(self, n: float) -> None:
-        check_cancelled(self.cancel)
-        with self.lock:
-            self.done += int(n)
-            now = time.monotonic()
-            if now - self.last_report < 0.1 and self.done < self.total:
-                return
-            self.last_report = now
-        self.report()
-
-    def report(self) -> None:
-        if self.progress is None:
-            return
-        elapsed = max(1e-6, time.monotonic() - self.started)
-        speed = self.done / elapsed
-        detail = f"{format_bytes(self.done)} / {format_bytes(self.total)}"
-        if self.done and speed > 0:
-            left = (self.total - self.done) / speed
-            detail += f"  {format_bytes(speed)}/s  {format_duration(left)}"
-        self.progress(Progress("download", self.done, self.total or None, detail))
-
-
-def _bar_class(meter: _Meter) -> type:
-    from tqdm.auto import tqdm
-
-    class MeterBar(tqdm):
-        """A silent progress bar that feeds the meter and checks for cancellation."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs.pop("name", None)
-            kwargs["disable"] = True
-            super().__init__(*args, **kwargs)
-
-        def update(self, n: float | None = 1) -> bool | None:
-            meter.add(n or 0)
-            return None
-
-    return MeterBar
-
-
-def download_model(
-    model: str,
-    *,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
-    allow_patterns: Any = None,
-) -> Path:
-    """Download ``model`` from the Hub into the HF cache, file by file; return the snapshot."""
-    from huggingface_hub import hf_hub_download
-
-    try:
-        files = choose_files(remote_files(model), allow_patterns)
-    except Exception as error:
-        raise ModelNotAvailable(t("hub.cannot_list", model=model, error=_short(error))) from error
-    if not files:
-        raise ModelNotAvailable(t("hub.no_files", model=model))
-    files.sort(key=lambda f: (f.name != "config.json", f.size))
-    meter = _Meter(model, sum(f.size for f in files), progress, cancel)
-    meter.report()
-    bar = _bar_class(meter)
-    folder: Path | None = None
-    for remote in files:
-        check_cancelled(cancel)
-        try:
-            local = hf_hub_download(
-                model, remote.name, cache_dir=hub_cache_dir(), tqdm_class=bar, etag_timeout=5
-            )
-        except Cancelled:
-            raise
-        except Exception as error:
-            raise ModelNotAvailable(
-                t("hub.download_failed", model=model, file=remote.name, error=_short(error))
-            ) from error
-        folder = Path(local).parent
-    assert folder is not None
-    meter.done = meter.total
-    meter.report()
-    return folder
-
-
 def resolve(
     model: str,
     *,
@@ -284,8 +212,13 @@ def resolve(
     cancel: Any = None,
     download: bool = True,
     allow_patterns: Any = None,
+    context: str = "task",
+    task: str | None = None,
 ) -> Path:
-    """The local folder holding ``model``'s files, downloading them when needed and allowed."""
+    """The local folder holding ``model``'s files, downloading them when needed and allowed.
+
+    ``context`` (one of :data:`CONTEXTS`) and ``task`` word the message when it cannot be had.
+    """
     model = model.strip()
     if not model:
         raise ModelNotAvailable(t("hub.no_model"))
@@ -300,13 +233,34 @@ def resolve(
     if found is not None:
         return found
     if not download:
-        raise ModelNotAvailable(t("hub.not_cached", model=model))
+        raise ModelNotAvailable(not_cached_message(model, context, task))
     check_cancelled(cancel)
     if progress is not None:
-        progress(Progress("connect", detail="huggingface.co"))
+        progress(Progress("connect", detail=endpoint_host()))
     if not hub_reachable():
-        raise ModelNotAvailable(not_available_message(model))
+        raise ModelNotAvailable(not_available_message(model, context, task), offline=True)
+    from studyllm_tui.core.hub_download import download_model
+
     return download_model(model, progress=progress, cancel=cancel, allow_patterns=allow_patterns)
+
+
+def describe_progress(progress: Progress) -> str:
+    """One status line for ``progress`` in the UI language (stage names from the catalogue).
+
+    ``connect`` names the Hub's host, ``download`` its byte counts, ``load`` the part being
+    read; a stage without a catalogue entry is shown as it is.
+    """
+    key = f"hub.stage_{progress.stage}"
+    stage = t(key)
+    if stage == key:
+        stage = progress.stage
+    detail = progress.detail
+    part_key = f"hub.part_{detail}"
+    if progress.stage == "load" and detail and t(part_key) != part_key:
+        detail = t(part_key)
+    fraction = progress.fraction
+    percent = f" {fraction * 100:.0f}%" if fraction is not None and progress.stage != "load" else ""
+    return f"{stage}{percent} {detail}".strip()
 
 
 def _short(error: BaseException) -> str:

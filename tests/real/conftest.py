@@ -74,17 +74,34 @@ def smollm2_gguf() -> Path:
 
 
 @pytest.fixture(scope="session")
-def smollm2(smollm2_gguf: Path) -> tuple[Any, Any]:
-    """SmolLM2 loaded once for the session (model with eager attention, tokenizer), on CPU.
+def smollm2_app(smollm2_gguf: Path) -> Any:
+    """SmolLM2 loaded once, on CPU, through the app's own manager (``get_manager()``, so that
+    the CLI and the prompt lab in the same process find it loaded): a ``LoadedModel`` for
+    ``generate``, with eager attention (so that ``output_attentions`` works)."""
+    from studyllm_tui.core.models import get_manager
+
+    manager = get_manager()
+    manager.device_setting = "cpu"
+    loaded = manager.load("generate", str(smollm2_gguf))
+    loaded.model.set_attn_implementation("eager")
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def smollm2(smollm2_app: Any) -> tuple[Any, Any]:
+    """SmolLM2 (model with eager attention, tokenizer) on CPU: the same objects the app's
+    manager holds (loading it takes seconds and ~540 MB, so it is loaded once).
 
     Tests must not change its weights: tuning tests load their own copy.
     """
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    return smollm2_app.model, smollm2_app.tokenizer
 
-    folder, name = smollm2_gguf.parent, smollm2_gguf.name
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name, trust_remote_code=False)
-    model = AutoModelForCausalLM.from_pretrained(
-        folder, gguf_file=name, trust_remote_code=False, attn_implementation="eager"
-    )
-    model.eval()
-    return model, tokenizer
+
+@pytest.fixture(scope="session")
+def minilm_app(minilm_dir: Path) -> Any:
+    """all-MiniLM-L6-v2 loaded once, on CPU, through the app's manager for ``embed``."""
+    from studyllm_tui.core.models import get_manager
+
+    manager = get_manager()
+    manager.device_setting = "cpu"
+    return manager.load("embed", str(minilm_dir))

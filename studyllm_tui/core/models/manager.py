@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studyllm_tui.core import hub
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
 from studyllm_tui.core.models.registry import (
@@ -26,7 +25,7 @@ from studyllm_tui.core.models.registry import (
     TOKEN_CLASSIFICATION,
     TaskSpec,
 )
-from studyllm_tui.core.models.source import ModelLoadError, refuse_custom_code
+from studyllm_tui.core.models.source import ModelLoadError, ModelSource, resolve_source
 
 
 @dataclass
@@ -40,6 +39,7 @@ class LoadedModel:
     tokenizer: Any
     device: str
     size_bytes: int
+    source: ModelSource | None = None
 
     @property
     def spec(self) -> TaskSpec:
@@ -74,11 +74,21 @@ _ARCH_SUFFIXES = {
 }
 
 
-def check_architecture(task: str, config: Any, model_id: str) -> None:
-    """Raise ModelLoadError when ``config`` describes a model that cannot run ``task``."""
+def check_architecture(task: str, config: Any, model_id: str, gguf: bool = False) -> None:
+    """Raise ModelLoadError when ``config`` describes a model that cannot run ``task``.
+
+    A config read from a ``.gguf`` file names no architecture; transformers reads GGUF
+    language models only (decoders as ``…ForCausalLM``, T5 as encoder-decoder), so that is
+    what such a file holds.
+    """
     spec = TASKS[task]
     architectures = list(getattr(config, "architectures", None) or [])
     encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
+    if gguf and not architectures:
+        base = type(config).__name__.removesuffix("Config")
+        architectures = [
+            f"{base}ForConditionalGeneration" if encoder_decoder else f"{base}ForCausalLM"
+        ]
     problem = ""
     if spec.kind == ENCODER:
         if encoder_decoder or any(a.endswith(_ARCH_SUFFIXES[CAUSAL_LM]) for a in architectures):
@@ -126,6 +136,26 @@ def _quiet_transformers() -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    _silence_gguf_bar()
+
+
+def _silence_gguf_bar() -> None:
+    """transformers' GGUF loader draws its own tqdm bar on stderr whatever the progress-bar
+    setting (it would print over the CLI's one-line output and the TUI): make it silent."""
+    try:
+        from transformers import modeling_gguf_pytorch_utils as gguf_utils
+    except ImportError:  # pragma: no cover - a transformers without GGUF support
+        return
+    bar = getattr(gguf_utils, "tqdm", None)
+    if bar is None or getattr(bar, "_studyllm_silent", False):
+        return
+
+    def silent(*args: Any, **kwargs: Any) -> Any:
+        kwargs["disable"] = True
+        return bar(*args, **kwargs)
+
+    silent._studyllm_silent = True  # type: ignore[attr-defined]
+    gguf_utils.tqdm = silent
 
 
 class ModelManager:
@@ -166,8 +196,13 @@ class ModelManager:
         model: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: Any = None,
+        context: str = "task",
     ) -> LoadedModel:
-        """The model for ``task`` (``model`` overrides config and default), loading it if needed."""
+        """The model for ``task`` (``model`` overrides config and default), loading it if needed.
+
+        ``context`` words the message when it cannot be had (``hub.CONTEXTS``: ``task`` for
+        ``run`` and the tasks tab, ``prompt`` for the prompt lab, ...).
+        """
         model_id = self.model_id_for(task, model)
         key = (task, model_id)
         with self._lock:
@@ -182,9 +217,11 @@ class ModelManager:
                 if loaded is not None:
                     self.models.move_to_end(key)
                     return loaded
-            path = hub.resolve(model_id, progress=progress, cancel=cancel)
+            source = resolve_source(
+                model_id, progress=progress, cancel=cancel, context=context, task=task
+            )
             check_cancelled(cancel)
-            loaded = self._load_from(task, model_id, path, progress)
+            loaded = self._load_from(task, source, progress)
             check_cancelled(cancel)
             with self._lock:
                 self.models[key] = loaded
@@ -192,50 +229,50 @@ class ModelManager:
             return loaded
 
     def _load_from(
-        self, task: str, model_id: str, path: Path, progress: ProgressCallback | None
+        self, task: str, source: ModelSource, progress: ProgressCallback | None
     ) -> LoadedModel:
+        """Config, tokenizer and weights of ``source`` (a folder or one ``.gguf`` file)."""
         report = progress or (lambda _: None)
-        refuse_custom_code(path, model_id)
+        model_id, path = source.model_id, source.path
+        shown = path / source.gguf_file if source.gguf_file else path
+        kwargs = source.pretrained_kwargs()
         report(Progress("load", 0, 3, "config"))
         import transformers
 
         _quiet_transformers()
         spec = TASKS[task]
         try:
-            config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
+            config = transformers.AutoConfig.from_pretrained(path, **kwargs)
         except Exception as error:
             raise ModelLoadError(
-                t("tasks.err_bad_config", model=model_id, path=path, reason=_short(error))
+                t("tasks.err_bad_config", model=model_id, path=shown, reason=_short(error))
             ) from error
-        check_architecture(task, config, model_id)
+        check_architecture(task, config, model_id, gguf=source.is_gguf)
         device = choose_device(self.device_setting)
         report(Progress("load", 1, 3, "tokenizer"))
         try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(path, **kwargs)
         except Exception as error:
             raise ModelLoadError(
-                t("tasks.err_bad_tokenizer", model=model_id, path=path, reason=_short(error))
+                t("tasks.err_bad_tokenizer", model=model_id, path=shown, reason=_short(error))
             ) from error
         report(Progress("load", 2, 3, "weights"))
         auto_class = getattr(transformers, _AUTO_CLASSES[spec.kind])
-        safetensors = any(path.glob("*.safetensors"))
+        extra: dict[str, Any] = {}
+        if not source.is_gguf and any(path.glob("*.safetensors")):
+            extra["use_safetensors"] = True
         try:
-            model = auto_class.from_pretrained(
-                path,
-                config=config,
-                trust_remote_code=False,
-                use_safetensors=True if safetensors else None,
-            )
+            model = auto_class.from_pretrained(path, config=config, **kwargs, **extra)
         except Exception as error:
             raise ModelLoadError(
-                t("tasks.err_bad_weights", model=model_id, path=path, reason=_short(error))
+                t("tasks.err_bad_weights", model=model_id, path=shown, reason=_short(error))
             ) from error
         model.to(device)
         model.eval()
         size = sum(p.numel() * p.element_size() for p in model.parameters())
         size += sum(b.numel() * b.element_size() for b in model.buffers())
         report(Progress("load", 3, 3, device))
-        return LoadedModel(task, model_id, path, model, tokenizer, device, int(size))
+        return LoadedModel(task, model_id, path, model, tokenizer, device, int(size), source)
 
     def _evict(self, keep: tuple[str, str]) -> None:
         budget = self.memory_budget_mb * 1024 * 1024

@@ -103,12 +103,18 @@ def run_similarity(loaded: LoadedModel, first: str, second: str) -> Similarity:
     return Similarity(float(logits[0]), truncated)
 
 
-def run_embeddings(loaded: LoadedModel, sentences: list[str], pooling: str = "cls") -> Embeddings:
-    """Cosine similarities of L2-normalised sentence vectors; [CLS] or mean pooling."""
+def run_embeddings(
+    loaded: LoadedModel, sentences: list[str], pooling: str | None = None
+) -> Embeddings:
+    """Cosine similarities of L2-normalised sentence vectors; the model's own pooling unless
+    ``pooling`` names one (core.models.pooling)."""
     import torch
 
-    if pooling not in ("cls", "mean"):
+    from studyllm_tui.core.models import pooling as poolings
+
+    if pooling is not None and pooling not in poolings.MODES:
         raise TaskInputError(t("tasks.err_bad_pooling", pooling=pooling))
+    pooling = poolings.choose(pooling, loaded.path)
     sentences = [s for s in sentences if s.strip()]
     if len(sentences) < 2:
         raise TaskInputError(t("tasks.err_two_sentences"))
@@ -118,11 +124,7 @@ def run_embeddings(loaded: LoadedModel, sentences: list[str], pooling: str = "cl
     encoded = _encode(loaded, sentences)
     with torch.inference_mode():
         hidden = loaded.model(**encoded).last_hidden_state.float()
-    if pooling == "cls":
-        vectors = hidden[:, 0]
-    else:
-        mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        vectors = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+    vectors = poolings.pool(hidden, encoded["attention_mask"], pooling)
     vectors = torch.nn.functional.normalize(vectors, dim=-1)
     matrix = (vectors @ vectors.T).clamp(-1, 1).tolist()
     return Embeddings(
@@ -335,7 +337,7 @@ def run_loaded(
     if task == "sts":
         return run_similarity(loaded, inputs[0], inputs[1])
     if task == "embed":
-        return run_embeddings(loaded, inputs, options.get("pooling", "cls"))
+        return run_embeddings(loaded, inputs, options.get("pooling"))
     if task == "ner":
         return run_ner(loaded, inputs[0])
     if task == "summarize":

@@ -111,11 +111,14 @@ def resolve_source(
     progress: ProgressCallback | None = None,
     cancel: Any = None,
     download: bool = True,
+    context: str = "task",
+    task: str | None = None,
 ) -> ModelSource:
     """The files of ``model`` (Hub id, folder or ``.gguf`` file), checked for custom code.
 
-    Raises :class:`hub.ModelNotAvailable` when they are not on disk and cannot be fetched now,
-    and :class:`ModelLoadError` when loading them would run code from the model.
+    Raises :class:`hub.ModelNotAvailable` when they are not on disk and cannot be fetched now
+    (worded for ``context``, one of ``hub.CONTEXTS``, and ``task``), and
+    :class:`ModelLoadError` when loading them would run code from the model.
     """
     model = model.strip()
     if is_gguf_path(model):
@@ -123,7 +126,9 @@ def resolve_source(
         if not file.is_file():
             raise hub.ModelNotAvailable(t("hub.no_gguf", model=model))
         return ModelSource(model, file.resolve().parent, file.name)
-    folder = hub.resolve(model, progress=progress, cancel=cancel, download=download)
+    folder = hub.resolve(
+        model, progress=progress, cancel=cancel, download=download, context=context, task=task
+    )
     refuse_custom_code(folder, model)
     return ModelSource(model, folder)
 

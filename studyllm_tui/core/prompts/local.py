@@ -37,7 +37,7 @@ class LocalBackend:
         from studyllm_tui.core.models import get_manager
 
         self.loaded = get_manager(self.config).load(
-            "generate", model=self.model_id, progress=progress, cancel=cancel
+            "generate", model=self.model_id, progress=progress, cancel=cancel, context="prompt"
         )
 
     def _tokenizer(self) -> Any:

@@ -103,14 +103,14 @@ def _tokenizer_folder(
     if cached is not None:
         return cached
     try:
-        return resolve(model, progress=progress, cancel=cancel, allow_patterns=TOKENIZER_FILES)
-    except ModelNotAvailable as error:
-        if "cannot be reached" in str(error):
-            raise TokenizerError(
-                f"{model}: not in the local Hugging Face cache, and the Hub cannot be reached "
-                "(offline). Connect to the network to download it, or give a folder that holds "
-                "the tokenizer's files (tokenizer.json, vocab.txt, spiece.model ...)."
-            ) from error
+        return resolve(
+            model,
+            progress=progress,
+            cancel=cancel,
+            allow_patterns=TOKENIZER_FILES,
+            context="tokenizer",
+        )
+    except ModelNotAvailable as error:  # worded for the tokenizer lab (context above)
         raise TokenizerError(str(error)) from error
 
 

@@ -134,9 +134,10 @@ class PromptRuns(Pane):
     def progress_callback(self, worker: Worker[Any]) -> Any:
         def report(progress: Progress) -> None:
             if not worker.is_cancelled:
-                detail = f" {progress.detail}" if progress.detail else ""
+                from studyllm_tui.core.hub import describe_progress
+
                 self.app.call_from_thread(
-                    self.set_status, f"{progress.stage}{detail}", progress.fraction
+                    self.set_status, describe_progress(progress), progress.fraction
                 )
 
         return report

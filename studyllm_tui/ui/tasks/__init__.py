@@ -138,8 +138,9 @@ class TasksPane(Pane):
                 self.app.call_from_thread(panel.set_status, text, fraction, busy)
 
         def progress(report: Progress) -> None:
-            stage = t(f"tasks.stage_{report.stage}")
-            status(f"{stage} {report.detail}".strip(), report.fraction, report.fraction is None)
+            from studyllm_tui.core.hub import describe_progress
+
+            status(describe_progress(report), report.fraction, report.fraction is None)
 
         try:
             from studyllm_tui.core.models.runners import _input_count_error

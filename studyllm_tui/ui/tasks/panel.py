@@ -58,8 +58,12 @@ class TaskPanel(Vertical):
             with Horizontal(classes="task-options"):
                 yield Label(t("tasks.pooling"))
                 yield Select(
-                    [(t("tasks.pooling_cls"), "cls"), (t("tasks.pooling_mean"), "mean")],
-                    value="cls",
+                    [
+                        (t("tasks.pooling_model"), "model"),
+                        (t("tasks.pooling_cls"), "cls"),
+                        (t("tasks.pooling_mean"), "mean"),
+                    ],
+                    value="model",
                     allow_blank=False,
                     id="opt-pooling",
                 )
@@ -119,9 +123,16 @@ class TaskPanel(Vertical):
         if self.model_id == spec.model:
             size = format_bytes(spec.size_bytes)
             out.append(f"  ({spec.params} params, {size}, {spec.licence})", style="dim")
-        state = t("tasks.cached") if self.cached else t("tasks.not_cached")
-        out.append(f"  [{state}]\n", style="green" if self.cached else "yellow")
-        if self.cached and _pickle_only(self.model_id):
+        from studyllm_tui.core.models.card import availability, describe_gguf
+
+        state = availability(self.model_id)
+        on_disk = self.cached or state.on_disk
+        shown = t("hub.state_cached") if self.cached and not state.on_disk else state.text
+        out.append(f"  [{shown}]\n", style="green" if on_disk else "yellow")
+        gguf = describe_gguf(self.model_id)
+        if gguf:
+            out.append(gguf + "\n", style="dim")
+        if on_disk and _pickle_only(self.model_id):
             out.append(f"{t('tasks.pickle_only')}\n", style="yellow")
         out.append(f"{t('tasks.how_to_read')}: ", style="bold")
         out.append(spec.text("how_to_read", lang))
