@@ -147,7 +147,7 @@ def test_check_command_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["glossary", "check", str(path)]) == 1
     captured = capsys.readouterr()
     assert f"{path}:6: alpha: the name 'Beta' also names beta" in captured.out
-    assert "problem(s)" in captured.err
+    assert "問題 2 件" in captured.err  # the summary, in the UI language (ja by default)
 
 
 def test_check_command_reports_an_unknown_try_target(
