@@ -1,0 +1,164 @@
+"""YAML for files a person can edit (glossary, prompts, config, the catalogue), in bounded time and memory.
+
+These files need none of YAML's anchors and aliases, and an alias is how a 1 KB file becomes
+gigabytes ("billion laughs"): both are refused at the line they appear on. Nesting deeper than
+``MAX_DEPTH`` levels and more than ``MAX_NODES`` values are refused too, while parsing, so a
+hostile file stops early instead of filling memory; a number or date that cannot be built
+(``1`` followed by 5,000 digits, ``2020-99-99``) is reported at its line.
+
+One pass: libyaml's C parser (``CParser``) makes the events, PyYAML's composer (with the checks
+added) makes the node tree. Use :func:`compose` when line numbers matter, :func:`construct` for
+a node's plain value, :func:`load` for plain values, :func:`load_file` to read and load a file.
+Every failure is a ``yaml.YAMLError`` with ``problem`` (one line) and ``problem_mark``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.resolver import Resolver
+
+from studyllm_tui.core.i18n import t
+from studyllm_tui.core.problems import yaml_error_line
+
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - libyaml missing: the same checks over PyYAML's parser
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+        def dispose(self) -> None:
+            pass
+
+
+MAX_DEPTH = 64
+MAX_NODES = 250_000
+
+
+class _Refused(ComposerError):
+    """Our own refusals (alias, anchor, depth, size, a value that cannot be built)."""
+
+
+class _BadValue(_Refused, ConstructorError):
+    pass
+
+
+class _CheckedComposer(Composer):
+    """PyYAML's composer, refusing anchors, aliases, deep nesting and too many nodes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused(
+                None, None, t("files.yaml_alias", name=event.anchor), event.start_mark
+            )
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
+            raise _Refused(
+                None, None, t("files.yaml_anchor", name=event.anchor), event.start_mark
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(
+                None, None, t("files.yaml_too_many", limit=f"{MAX_NODES:,}"), event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    None, None, t("files.yaml_too_deep", limit=MAX_DEPTH), event.start_mark
+                )
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+class _CheckedConstructor(SafeConstructor):
+    """PyYAML's safe constructor; a value that cannot be built is a marked YAML error."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise _BadValue(
+                None, None, t("files.yaml_bad_value", reason=reason[:120]), node.start_mark
+            ) from None
+
+
+class SafeFileLoader(_CheckedComposer, _Parser, _CheckedConstructor, Resolver):  # type: ignore[misc]
+    """The loader for user-editable files (see the module's docstring)."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _CheckedConstructor.__init__(self)
+        Resolver.__init__(self)
+        _CheckedComposer.__init__(self)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` (one document), for values with line numbers."""
+    loader = SafeFileLoader(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
+
+
+def construct(node: yaml.Node) -> Any:
+    """The plain value (dicts, lists, strings, numbers ...) of a node from :func:`compose`."""
+    return _CheckedConstructor().construct_document(node)
+
+
+def load(text: str) -> Any:
+    """The plain value of ``text``; None for an empty document."""
+    node = compose(text)
+    return None if node is None else construct(node)
+
+
+def error_reason(error: yaml.YAMLError) -> str:
+    """One line saying what is wrong (without the file and line), in the UI language."""
+    problem = getattr(error, "problem", None)
+    text = str(problem or error)
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first if isinstance(error, _Refused) else t("files.yaml_broken", reason=first)
+
+
+class YamlFileError(ValueError):
+    """A YAML file that cannot be used: ``FILE:LINE: reason`` in one line."""
+
+    def __init__(self, path: Path | str, line: int, reason: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+
+
+def load_file(path: Path | str, limit: int | None = None) -> Any:
+    """Read (bounded, regular files only) and load a YAML file.
+
+    Raises :class:`~studyllm_tui.core.files.FileReadError` or :class:`YamlFileError`.
+    """
+    from studyllm_tui.core.files import TEXT_LIMIT, read_text_file
+
+    text = read_text_file(path, TEXT_LIMIT if limit is None else limit)
+    try:
+        return load(text)
+    except yaml.YAMLError as error:
+        raise YamlFileError(path, yaml_error_line(error), error_reason(error)) from None
