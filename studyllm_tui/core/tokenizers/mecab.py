@@ -152,7 +152,7 @@ def _cut(text: str, start: int, limit: int) -> int:
         max(text.rfind(mark, floor, end) for mark in _SENTENCE_ENDS),
         max(text.rfind(space, floor, end) for space in " \t\u3000"),
     ):
-        if found >= 0:
+        if found >= 0 and not _joins(text, found + 1):
             return found + 1
     cut = end
     while cut > floor and _joins(text, cut):
