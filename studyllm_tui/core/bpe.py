@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import check_cancelled
 
 TOY_CORPUS = {"たのしい": 6, "たのしさ": 2, "うつくしい": 4, "うつくしさ": 1}
@@ -35,7 +36,8 @@ MAX_WORDS = 20_000
 MAX_WORD_CHARS = 100
 PREFIX = "##"
 
-_COUNT_LINE = re.compile(r"^(\S+)(?:\t+| +|\s*[×x*]\s*)(\d+)\s*$")
+MAX_COUNT_DIGITS = 18  # a count of up to 10**18 (a longer number is not a count)
+_COUNT_LINE = re.compile(r"^(\S+)(?:\t+| +|\s*[×x*]\s*)(\d{1,18})\s*$")
 
 
 class CorpusError(ValueError):
@@ -50,16 +52,16 @@ def parse_corpus(text: str) -> tuple[dict[str, int], str]:
     """
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not lines:
-        raise CorpusError("the corpus is empty: give WORD<TAB>COUNT lines or some text")
+        raise CorpusError(t("tokenizer.bpe_err_empty"))
     matches = [(n, line, _COUNT_LINE.match(line)) for n, line in lines]
     if "\t" in text or all(match for _, _, match in matches):
         counts: dict[str, int] = {}
         for n, line, match in matches:
             if match is None:
-                raise CorpusError(f"line {n}: expected WORD<TAB>COUNT, got {line[:40]!r}")
+                raise CorpusError(t("tokenizer.bpe_err_line", line=n, start=repr(line[:40])))
             word, count = match.group(1), int(match.group(2))
             if count <= 0:
-                raise CorpusError(f"line {n}: the count must be 1 or more")
+                raise CorpusError(t("tokenizer.bpe_err_count", line=n))
             counts[word] = counts.get(word, 0) + count
         return _limit(counts), "counts"
     from studyllm_tui.core.tokenizers.mecab import words
@@ -68,7 +70,7 @@ def parse_corpus(text: str) -> tuple[dict[str, int], str]:
         word for word in words(text) if not all(_is_punctuation(char) for char in word)
     )
     if not counted:
-        raise CorpusError("no words found in the text")
+        raise CorpusError(t("tokenizer.bpe_err_no_words"))
     return _limit(dict(counted)), "text"
 
 

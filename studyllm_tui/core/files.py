@@ -110,7 +110,12 @@ def read_text_file(path: Path | str, limit: int = TEXT_LIMIT) -> str:
 
 def read_stdin_text(limit: int = CORPUS_LIMIT, stream: BinaryIO | None = None) -> str:
     """Standard input as UTF-8 text, at most ``limit`` bytes (reported as ``-``)."""
-    source = stream if stream is not None else sys.stdin.buffer
+    source = stream if stream is not None else getattr(sys.stdin, "buffer", None)
+    if source is None:  # stdin replaced by a text stream (tests, embedding): no bytes to check
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            raise FileReadError("-", t("files.too_big", limit=_size(limit)))
+        return text
     try:
         data = _read_bounded(source, limit, "-")
     except OSError as error:

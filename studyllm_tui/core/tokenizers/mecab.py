@@ -277,7 +277,14 @@ class MecabTokenizer:
     def __init__(self) -> None:
         tag = tagger()
         info = tag.dictionary_info[0] if tag.dictionary_info else {}
-        self.label = f"MeCab (fugashi + unidic-lite, {info.get('size', 0):,} entries)"
+        self.entries = int(info.get("size", 0))
+
+    @property
+    def label(self) -> str:
+        """What it is, in the UI language."""
+        from studyllm_tui.core.i18n import t
+
+        return t("tokenizer.label_mecab", entries=f"{self.entries:,}")
 
     def raw(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         """What a plain fugashi script does for the surfaces and their character offsets."""
