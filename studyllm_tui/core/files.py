@@ -81,9 +81,11 @@ def read_bytes_file(path: Path | str, limit: int = TEXT_LIMIT) -> bytes:
     except OSError as error:
         raise FileReadError(path, t("files.unreadable", reason=_reason(error))) from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise FileReadError(path, t("files.not_regular", kind=_kind(mode)))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileReadError(path, t("files.not_regular", kind=_kind(info.st_mode)))
+        if info.st_size > limit:  # known too big; a size that lies (/proc) is caught by the read
+            raise FileReadError(path, t("files.too_big", limit=_size(limit)))
         try:
             return _read_bounded(fd, limit, path)
         except OSError as error:
