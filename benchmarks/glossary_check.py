@@ -73,7 +73,9 @@ def _cases(folder: Path) -> dict[str, Path]:
 def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="studyllm-bench-"))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"{'case':<22} {'size':>9} {'time':>7} {'peak RSS':>9}  exit  last line")
     with tempfile.TemporaryDirectory() as tmp:
         cases = {"shipped glossary": None, **_cases(Path(tmp))}
@@ -81,7 +83,9 @@ def main() -> None:
             command = [sys.executable, "-m", "studyllm_tui", "--lang", "en", "glossary", "check"]
             if path is not None:
                 command.append(str(path))
-            size = "-" if path is None or not path.is_file() else f"{path.stat().st_size / MB:.1f} MB"
+            size = (
+                "-" if path is None or not path.is_file() else f"{path.stat().st_size / MB:.1f} MB"
+            )
             start = time.perf_counter()
             done = subprocess.run(
                 [sys.executable, "-c", MEASURE, *command],
@@ -90,7 +94,9 @@ def main() -> None:
                 env=env,
                 timeout=600,
             )
-            took, peak, code, last = (done.stdout.strip() or f"{time.perf_counter() - start:.2f}|?|?|{done.stderr[-80:]}").split("|", 3)
+            took, peak, code, last = (
+                done.stdout.strip() or f"{time.perf_counter() - start:.2f}|?|?|{done.stderr[-80:]}"
+            ).split("|", 3)
             print(f"{name:<22} {size:>9} {took:>6}s {peak:>6} MB  {code:>4}  {last}", flush=True)
 
 

@@ -11,6 +11,7 @@ quadratic time (100,000 ``a`` took 25 s in MeCab). Each figure is the median of 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import statistics
@@ -50,8 +51,14 @@ def main() -> None:
     from studyllm_tui.core.tokenizers import load_tokenizer
 
     sizes = [size for size in SIZES if size <= args.max]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'tokenizer':<13} {'text':<6}" + "".join(f"{size:>12,}" for size in sizes) + "   x10 (each step)")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"{'tokenizer':<13} {'text':<6}"
+        + "".join(f"{size:>12,}" for size in sizes)
+        + "   x10 (each step)"
+    )
     for name in args.tokenizers.split(","):
         adapter = load_tokenizer(name)
         for kind in ("prose", "あ×n", "a×n"):
@@ -59,7 +66,7 @@ def main() -> None:
             for size in sizes:
                 text = _texts(size)[kind]
                 times.append(_time(adapter, text, 1 if size >= 1_000_000 else 3))
-            ratios = [f"{b / a:4.1f}" for a, b in zip(times, times[1:], strict=False)]
+            ratios = [f"{b / a:4.1f}" for a, b in itertools.pairwise(times)]
             cells = "".join(f"{t * 1000:10.1f}ms" for t in times)
             print(f"{name:<13} {kind:<6}{cells}   {' '.join(ratios)}", flush=True)
 

@@ -191,6 +191,7 @@ def _piece(text: str, chat: bool) -> bytes:
 
 def _huge_line(handler: Handler, body: dict[str, Any], chat: bool) -> None:
     """One SSE line of 200 MB (the answer of a server gone wrong), never ending."""
+
     def chunks() -> Iterator[bytes]:
         yield b'data: {"choices": [{"text": "'
         for _ in range(200):
@@ -206,6 +207,7 @@ def _endless(handler: Handler, body: dict[str, Any], chat: bool) -> None:
 
 def _tiny_pieces(handler: Handler, body: dict[str, Any], chat: bool) -> None:
     """200,000 one-character pieces, then a proper end."""
+
     def chunks() -> Iterator[bytes]:
         one = _piece("x", chat)
         for _ in range(200):

@@ -26,7 +26,9 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "line", "words"), BAD_VALUES, ids=[c[0] for c in BAD_VALUES])
+@pytest.mark.parametrize(
+    ("name", "text", "line", "words"), BAD_VALUES, ids=[c[0] for c in BAD_VALUES]
+)
 def test_bad_values_are_a_problem_and_the_default(
     tmp_path: Path, name: str, text: str, line: int, words: str
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,9 @@ def test_files_that_are_not_read(tmp_path: Path, name: str, make, words: str) ->
 
 
 @pytest.mark.parametrize(("name", "make", "words"), NOT_READ[:3], ids=[c[0] for c in NOT_READ[:3]])
-def test_every_reader_reports_them_as_a_problem(tmp_path: Path, name: str, make, words: str) -> None:
+def test_every_reader_reports_them_as_a_problem(
+    tmp_path: Path, name: str, make, words: str
+) -> None:
     i18n.set_language("en")
     glossary = load_glossary_files([[make(tmp_path / "g.yaml")]])
     assert [words in p.message for p in glossary.problems] == [True]
@@ -118,7 +121,7 @@ def test_the_limit_is_exact(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def catalogue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def catalogue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "i18n"
     folder.mkdir()
     (folder / "demo.yaml").write_text('hello: {ja: "こんにちは", en: "Hello"}\n', encoding="utf-8")

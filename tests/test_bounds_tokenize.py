@@ -100,9 +100,7 @@ def test_pieces_prefer_line_then_sentence_then_space() -> None:
     ),
     st.integers(min_value=4, max_value=40),
 )
-def test_pieces_rebuild_the_text_and_never_split_a_character(
-    chars: list[str], limit: int
-) -> None:
+def test_pieces_rebuild_the_text_and_never_split_a_character(chars: list[str], limit: int) -> None:
     text = "".join(chars)
     found = list(pieces(text, limit))
     assert "".join(piece for _, piece in found) == text

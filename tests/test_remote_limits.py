@@ -38,7 +38,7 @@ def sentiment() -> PromptTask:
     return load_prompt_tasks(include_user=False).tasks["sentiment"]
 
 
-def _ask(server: FakeServer, task: PromptTask, streaming: bool, **kw: object):  # noqa: ANN202
+def _ask(server: FakeServer, task: PromptTask, streaming: bool, **kw: object):
     backend = RemoteBackend(server.url, "m", api_key_env="", timeout_s=20, streaming=streaming)
     prompt = assemble(task, "良い", "zero", [], "plain")
     return generate_answer(backend, prompt, max_new_tokens=10, stop=(), **kw)  # type: ignore[arg-type]
@@ -118,7 +118,7 @@ def test_stops_are_found_as_cut_at_stop_finds_them(pieces: list[str], stop: list
     class Pieces:
         name = "fake"
 
-        def stream(self, prompt, **kw):  # noqa: ANN001, ANN003, ANN201
+        def stream(self, prompt, **kw):
             yield from pieces
 
     answer = generate_answer(Pieces(), None, max_new_tokens=1, stop=tuple(stop))  # type: ignore[arg-type]
@@ -157,7 +157,9 @@ def test_endpoints_that_cannot_be_used(name: str, url: str, words: str) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:99999/v1", "http://127.0.0.1:abc/v1"])
 def test_cli_bad_port_is_one_line(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--lang", "en", "prompt", "--endpoint", url, "--endpoint-model", "m", "sentiment", "x"])
+    code = main(
+        ["--lang", "en", "prompt", "--endpoint", url, "--endpoint-model", "m", "sentiment", "x"]
+    )
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "cannot be used" in err
 

@@ -27,12 +27,8 @@ TERM = (
     "    category: tokenization\n    summary: s\n    body: b\n"
 )
 
-LAUGHS = (
-    'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
-    + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
-        for i in range(8)
-    )
+LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
 )
 
 # (name, text, line the problem must name, words the message must hold)
@@ -162,9 +158,7 @@ def test_the_catalogue_reader_refuses_the_wrong_shape(tmp_path: Path) -> None:
 
 def test_a_full_size_bomb_is_refused_fast_in_a_subprocess(tmp_path: Path) -> None:
     """The classic nine-level bomb through the real CLI: refused at once, small memory."""
-    levels = "".join(
-        f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10)
-    )
+    levels = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
     file = tmp_path / "bomb.yaml"
     file.write_text('l0: &l0 "lol"\n' + levels + "terms: [*l9]\n", encoding="utf-8")
     script = (

@@ -76,6 +76,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
         count = len(result)
         ratio = f"{result.chars_per_token:.2f}" if count else "-"
         label = one_line(describe(adapter))
-        print(t("tokenizer.cli_tokens_line", name=one_line(name), count=count, ratio=ratio, label=label))
+        print(
+            t(
+                "tokenizer.cli_tokens_line",
+                name=one_line(name),
+                count=count,
+                ratio=ratio,
+                label=label,
+            )
+        )
         print("  " + " | ".join(visible(result.info(i).display) for i in range(count)))
     return status

@@ -102,7 +102,9 @@ def _models(value: Any) -> str | None:
 
     unknown = [key for key in value if key not in TASK_IDS]
     if unknown:
-        return f"names unknown task(s) {', '.join(map(repr, unknown))} (known: {', '.join(TASK_IDS)})"
+        return (
+            f"names unknown task(s) {', '.join(map(repr, unknown))} (known: {', '.join(TASK_IDS)})"
+        )
     return None
 
 
@@ -160,7 +162,9 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[Problem]]:
         data = None if root is None else safeyaml.construct(root)
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
-        problems.append(Problem(path, line, f"not valid YAML ({_first_line(error)}); using defaults"))
+        problems.append(
+            Problem(path, line, f"not valid YAML ({_first_line(error)}); using defaults")
+        )
         return config, problems
     if data is None:
         return config, problems

@@ -42,7 +42,7 @@ def read_area_file(file: Path) -> Area:
     data = load_file(file) or {}
     if not is_area(data):
         raise YamlFileError(file, 1, "expected `key: {ja: text, en: text}` entries")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def cache_file(area: str) -> Path:

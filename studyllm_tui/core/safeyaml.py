@@ -63,28 +63,21 @@ class _CheckedComposer(Composer):
         self._depth = 0
         self._nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event: Any = self.peek_event()  # type: ignore[attr-defined]  # from the parser mixed in
+        mark: Any = event.start_mark
         if isinstance(event, AliasEvent):
-            raise _Refused(
-                None, None, t("files.yaml_alias", name=event.anchor), event.start_mark
-            )
+            raise _Refused(None, None, t("files.yaml_alias", name=event.anchor), mark)
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
-            raise _Refused(
-                None, None, t("files.yaml_anchor", name=event.anchor), event.start_mark
-            )
+            raise _Refused(None, None, t("files.yaml_anchor", name=event.anchor), mark)
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _Refused(
-                None, None, t("files.yaml_too_many", limit=f"{MAX_NODES:,}"), event.start_mark
-            )
+            raise _Refused(None, None, t("files.yaml_too_many", limit=f"{MAX_NODES:,}"), mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(
-                    None, None, t("files.yaml_too_deep", limit=MAX_DEPTH), event.start_mark
-                )
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+                raise _Refused(None, None, t("files.yaml_too_deep", limit=MAX_DEPTH), mark)
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -97,12 +90,13 @@ class _CheckedConstructor(SafeConstructor):
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, TypeError) as error:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            mark: Any = node.start_mark
             raise _BadValue(
-                None, None, t("files.yaml_bad_value", reason=reason[:120]), node.start_mark
+                None, None, t("files.yaml_bad_value", reason=reason[:120]), mark
             ) from None
 
 
-class SafeFileLoader(_CheckedComposer, _Parser, _CheckedConstructor, Resolver):  # type: ignore[misc]
+class SafeFileLoader(_CheckedComposer, _Parser, _CheckedConstructor, Resolver):
     """The loader for user-editable files (see the module's docstring)."""
 
     def __init__(self, stream: str) -> None:
@@ -116,7 +110,7 @@ def compose(text: str) -> yaml.Node | None:
     """The node tree of ``text`` (one document), for values with line numbers."""
     loader = SafeFileLoader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     finally:
         loader.dispose()
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from studyllm_tui.core.jobs import ProgressCallback
-from studyllm_tui.core.prompts.assemble import AssembledPrompt, cut_at_stop
+from studyllm_tui.core.prompts.assemble import AssembledPrompt
 
 
 class BackendError(Exception):

@@ -244,8 +244,6 @@ class _FileReader:
         return items
 
 
-
-
 def load_task_files(layers: Iterable[Iterable[Path]]) -> PromptLibrary:
     """Load layers of files in order; a later layer's task replaces an earlier one's ``id``."""
     library = PromptLibrary()
