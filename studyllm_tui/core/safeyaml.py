@@ -21,26 +21,31 @@ import yaml
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.parser import Parser
+from yaml.reader import Reader
 from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.problems import yaml_error_line
 
+
+class _PyParser(Reader, Scanner, Parser):
+    """PyYAML's own parser: used where libyaml is missing (same checks, slower)."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+    def dispose(self) -> None:
+        pass
+
+
 try:
     from yaml._yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - libyaml missing: the same checks over PyYAML's parser
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-
-        def dispose(self) -> None:
-            pass
+except ImportError:  # pragma: no cover - libyaml missing
+    _Parser = _PyParser  # type: ignore[misc,assignment]
 
 
 MAX_DEPTH = 64
@@ -106,9 +111,19 @@ class SafeFileLoader(_CheckedComposer, _Parser, _CheckedConstructor, Resolver):
         _CheckedComposer.__init__(self)
 
 
-def compose(text: str) -> yaml.Node | None:
+class PySafeFileLoader(_CheckedComposer, _PyParser, _CheckedConstructor, Resolver):
+    """The same loader over PyYAML's pure-Python parser (where libyaml is missing; tests)."""
+
+    def __init__(self, stream: str) -> None:
+        _PyParser.__init__(self, stream)
+        _CheckedConstructor.__init__(self)
+        Resolver.__init__(self)
+        _CheckedComposer.__init__(self)
+
+
+def compose(text: str, loader_class: type = SafeFileLoader) -> yaml.Node | None:
     """The node tree of ``text`` (one document), for values with line numbers."""
-    loader = SafeFileLoader(text)
+    loader = loader_class(text)
     try:
         return loader.get_single_node()
     finally:
