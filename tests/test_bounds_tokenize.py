@@ -139,3 +139,17 @@ def test_six_hundred_thousand_characters_do_not_crash_mecab(tmp_path: Path) -> N
     )
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert int(done.stdout) > 100_000
+
+
+def test_the_bpe_corpus_is_bounded_and_keeps_the_most_frequent_words() -> None:
+    """Every merge recounts the corpus: its size is what bounds the time of one merge."""
+    from studyllm_tui.core.bpe import MAX_TOTAL_CHARS, MAX_WORD_CHARS, MAX_WORDS, _limit
+
+    counts = {f"{n:05d}" + "あ" * 200: 1 for n in range(30_000)}
+    counts["いい"] = 1_000
+    kept = _limit(counts)
+    assert "いい" in kept
+    assert len(kept) <= MAX_WORDS and sum(map(len, kept)) <= MAX_TOTAL_CHARS
+    assert max(map(len, kept)) <= MAX_WORD_CHARS
+    # words cut to the same first 100 characters add up their counts
+    assert _limit({"a" * 150: 2, "a" * 120: 3}) == {"a" * 100: 5}

@@ -8,7 +8,7 @@ from studyllm_tui.cli import fail, print_json
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 
-MAX_MERGES = 5_000  # each merge recounts the corpus: more would take hours on a big one
+MAX_MERGES = 2_000  # each merge recounts the corpus (at most 200,000 characters)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -34,6 +34,9 @@ TOY_CORPUS = {"たのしい": 6, "たのしさ": 2, "うつくしい": 4, "う�
 TOY_CORPUS_TEXT = "".join(f"{word}\t{count}\n" for word, count in TOY_CORPUS.items())
 MAX_WORDS = 20_000
 MAX_WORD_CHARS = 100
+# Every merge recounts the corpus's symbols: the most frequent words are kept up to this many
+# characters in all, so that one merge takes well under a second on any input.
+MAX_TOTAL_CHARS = 200_000
 PREFIX = "##"
 
 MAX_COUNT_DIGITS = 18  # a count of up to 10**18 (a longer number is not a count)
@@ -79,10 +82,21 @@ def _is_punctuation(char: str) -> bool:
 
 
 def _limit(counts: dict[str, int]) -> dict[str, int]:
-    counts = {word[:MAX_WORD_CHARS]: count for word, count in counts.items()}
-    if len(counts) > MAX_WORDS:
-        counts = dict(sorted(counts.items(), key=lambda item: -item[1])[:MAX_WORDS])
-    return counts
+    """Words cut to ``MAX_WORD_CHARS``; the most frequent ones kept, within the totals."""
+    cut: dict[str, int] = {}
+    for word, count in counts.items():
+        short = word[:MAX_WORD_CHARS]
+        cut[short] = cut.get(short, 0) + count
+    if len(cut) <= MAX_WORDS and sum(map(len, cut)) <= MAX_TOTAL_CHARS:
+        return cut
+    kept: dict[str, int] = {}
+    total = 0
+    for word, count in sorted(cut.items(), key=lambda item: -item[1]):
+        if len(kept) >= MAX_WORDS or total + len(word) > MAX_TOTAL_CHARS:
+            break
+        kept[word] = count
+        total += len(word)
+    return kept
 
 
 @dataclass(frozen=True)
