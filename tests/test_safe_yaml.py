@@ -201,3 +201,39 @@ def test_a_full_size_bomb_is_refused_fast_in_a_subprocess(tmp_path: Path) -> Non
     assert done.returncode == 1, done.stderr
     assert f"{file}:1: YAML anchors (&l0) are not allowed" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_the_fast_path_gives_the_same_tree_as_the_checked_one() -> None:
+    """The shipped glossary (no anchors, small) takes libyaml's C composer: same nodes, lines."""
+    from studyllm_tui.core import paths
+
+    def shape(node: yaml.Node) -> object:
+        value = node.value
+        if isinstance(node, yaml.MappingNode):
+            value = [(shape(k), shape(v)) for k, v in value]
+        elif isinstance(node, yaml.SequenceNode):
+            value = [shape(item) for item in value]
+        return (type(node).__name__, node.tag, node.start_mark.line, value)
+
+    for file in sorted(paths.shipped_glossary_dir().glob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        done, fast = safeyaml._fast_compose(text)
+        checked = safeyaml.compose(text, safeyaml.PySafeFileLoader)
+        assert done and fast is not None and checked is not None
+        assert shape(fast) == shape(checked), file
+
+
+@pytest.mark.parametrize(
+    ("text", "may"),
+    [
+        ("a: Q&A\n", False),
+        ("a: R & D\n", False),
+        ("a: '&&'\n", False),
+        ("a: &x 1\n", True),
+        ("&x [1]\n", True),
+        ("a: [1,&x 2]\n", True),
+        ("- &x\n  b: 1\n", True),
+    ],
+)
+def test_what_may_be_an_anchor_takes_the_checked_path(text: str, may: bool) -> None:
+    assert safeyaml._may_have_anchor(text) is may

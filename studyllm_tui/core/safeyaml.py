@@ -6,8 +6,9 @@ gigabytes ("billion laughs"): both are refused at the line they appear on. Nesti
 hostile file stops early instead of filling memory; a number or date that cannot be built
 (``1`` followed by 5,000 digits, ``2020-99-99``) is reported at its line.
 
-One pass: libyaml's C parser (``CParser``) makes the events, PyYAML's composer (with the checks
-added) makes the node tree. Use :func:`compose` when line numbers matter, :func:`construct` for
+libyaml's C parser (``CParser``) makes the events, PyYAML's composer (with the checks added)
+makes the node tree; a text under 256 KB with nothing that could be an anchor in it (the
+shipped glossary) is composed by libyaml in C, a little faster, and walked for depth. Use :func:`compose` when line numbers matter, :func:`construct` for
 a node's plain value, :func:`load` for plain values, :func:`load_file` to read and load a file.
 Every failure is a ``yaml.YAMLError`` with ``problem`` (one line) and ``problem_mark``.
 """
@@ -44,8 +45,11 @@ class _PyParser(Reader, Scanner, Parser):
 
 try:
     from yaml._yaml import CParser as _Parser
+
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - libyaml missing
     _Parser = _PyParser  # type: ignore[misc,assignment]
+    _LIBYAML = False
 
 
 MAX_DEPTH = 64
@@ -121,13 +125,67 @@ class PySafeFileLoader(_CheckedComposer, _PyParser, _CheckedConstructor, Resolve
         _CheckedComposer.__init__(self)
 
 
+_ANCHOR_BEFORE = frozenset(" \t\r\n[{,")
+_ANCHOR_NOT_AFTER = frozenset(" \t\r\n[]{},")
+
+
+def _may_have_anchor(text: str) -> bool:
+    """Whether ``text`` holds something that could be an anchor: ``&name`` at the start, after
+    blank space, a bracket or a comma. Without one there can be no anchor and no usable alias."""
+    at = text.find("&")
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + 1 : at + 2]
+        if before in _ANCHOR_BEFORE and after and after not in _ANCHOR_NOT_AFTER:
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+FAST_CHARS = (
+    256_000  # up to this size (<= 128k nodes), a text without anchors takes libyaml's C composer
+)
+
+
 def compose(text: str, loader_class: type = SafeFileLoader) -> yaml.Node | None:
-    """The node tree of ``text`` (one document), for values with line numbers."""
+    """The node tree of ``text`` (one document), for values with line numbers.
+
+    A text of at most ``FAST_CHARS`` with nothing that could be an anchor is composed by
+    libyaml in C (its size bounds the number of nodes), then walked once for depth; any doubt
+    and every other text goes through the checked composer, which says exactly what and where.
+    """
+    if _LIBYAML and loader_class is SafeFileLoader and len(text) <= FAST_CHARS:
+        done, node = _fast_compose(text) if not _may_have_anchor(text) else (False, None)
+        if done:
+            return node
     loader = loader_class(text)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _fast_compose(text: str) -> tuple[bool, yaml.Node | None]:
+    """libyaml's composer, then an iterative walk: ``(False, None)`` when in any doubt."""
+    try:
+        root: yaml.Node | None = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return False, None  # the checked composer reports it (in the UI language)
+    if root is None:
+        return True, None
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH or id(node) in seen or len(seen) >= MAX_NODES:
+            return False, None
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += ((key, depth + 1), (value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack += ((item, depth + 1) for item in node.value)
+    return True, root
 
 
 def construct(node: yaml.Node) -> Any:
