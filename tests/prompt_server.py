@@ -79,6 +79,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(500, {"error": {"message": "CUDA out of memory"}})
         if behaviour == "malformed":
             return self.send_json(200, b"<html>not json{")
+        if behaviour in HOSTILE:
+            return HOSTILE[behaviour](self, body, chat)
         if behaviour == "slow":
             time.sleep(3)
         if body.get("stream"):
@@ -166,3 +168,86 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# -- answers no server should send (the backend must stay bounded) ------------------------------
+
+
+def _sse(handler: Handler, chunks: Iterator[bytes]) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    try:
+        for chunk in chunks:
+            handler.wfile.write(chunk)
+    except OSError:  # the client stopped reading, as it should
+        pass
+
+
+def _piece(text: str, chat: bool) -> bytes:
+    delta = {"delta": {"content": text}} if chat else {"text": text}
+    return f"data: {json.dumps({'choices': [delta]})}\n\n".encode()
+
+
+def _huge_line(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    """One SSE line of 200 MB (the answer of a server gone wrong), never ending."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b'data: {"choices": [{"text": "'
+        for _ in range(200):
+            yield b"a" * (1024 * 1024)
+
+    _sse(handler, chunks())
+
+
+def _endless(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    """Well-formed pieces of 10,000 characters, 500 of them (5 million characters)."""
+    _sse(handler, (_piece("あ" * 10_000, chat) for _ in range(500)))
+
+
+def _tiny_pieces(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    """200,000 one-character pieces, then a proper end."""
+
+    def chunks() -> Iterator[bytes]:
+        one = _piece("x", chat)
+        for _ in range(200):
+            yield one * 1000
+        yield b'data: {"choices": [{"text": "", "finish_reason": "stop"}]}\n\ndata: [DONE]\n\n'
+
+    _sse(handler, chunks())
+
+
+def _huge_body(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    """A JSON body of 50 MB."""
+    handler.send_json(200, b'{"choices": [{"text": "' + b"a" * (50 * 1024 * 1024) + b'"}]}')
+
+
+def _long_answer_body(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    """A body under the size limit holding an answer over the length limit."""
+    choice = {"message": {"content": "b" * 1_500_000}} if chat else {"text": "b" * 1_500_000}
+    handler.send_json(200, {"choices": [choice]})
+
+
+def _huge_error(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    """A 500 whose body is 50 MB of one line."""
+    handler.send_json(500, b'{"error": {"message": "' + b"e" * (50 * 1024 * 1024) + b'"}}')
+
+
+def _deep_error(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    handler.send_json(500, b"[" * 3000 + b"]" * 3000)
+
+
+def _deep_chunk(handler: Handler, body: dict[str, Any], chat: bool) -> None:
+    _sse(handler, iter([b"data: " + b"[" * 100_000 + b"]" * 100_000 + b"\n\n"]))
+
+
+HOSTILE = {
+    "huge_line": _huge_line,
+    "endless": _endless,
+    "tiny_pieces": _tiny_pieces,
+    "huge_body": _huge_body,
+    "long_answer_body": _long_answer_body,
+    "huge_error": _huge_error,
+    "deep_error": _deep_error,
+    "deep_chunk": _deep_chunk,
+}

@@ -120,6 +120,9 @@ def test_parse_counts_and_text():
     [("", "empty"), ("たのしい\t6\nうつくしい\tたくさん", "line 2"), ("たのしい\t0", "line 1")],
 )
 def test_bad_corpus_names_the_problem(text, message):
+    from studyllm_tui.core import i18n
+
+    i18n.set_language("en")
     with pytest.raises(CorpusError, match=message):
         parse_corpus(text)
 
@@ -143,8 +146,8 @@ def test_cli_bpe_wordpiece_text_and_errors(tmp_path, capsys):
     file.write_text(TOY_CORPUS_TEXT, encoding="utf-8")
     assert main(["bpe", str(file), "--merges", "1", "--wordpiece"]) == 0
     assert "##つ + ##く -> ##つく" in capsys.readouterr().out
-    assert main(["bpe", str(tmp_path / "missing.tsv")]) == 1
+    assert main(["--lang", "en", "bpe", str(tmp_path / "missing.tsv")]) == 1
     assert "no such file" in capsys.readouterr().err
     file.write_text("たのしい\tx\n", encoding="utf-8")
-    assert main(["bpe", str(file)]) == 1
+    assert main(["--lang", "en", "bpe", str(file)]) == 1
     assert "line 1" in capsys.readouterr().err

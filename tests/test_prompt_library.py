@@ -78,7 +78,7 @@ def test_user_task_adds_and_replaces(user_data_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("id: [broken\n", 2, "broken YAML"),
+        ("id: [broken\n", 2, "YAML"),
         (GOOD.replace("name: ミニ\n", ""), 1, "missing or empty field(s): name"),
         (
             GOOD.replace("answer: いいえ", "answer: たぶん"),

@@ -126,7 +126,7 @@ async def test_bpe_bad_corpus_and_wordpiece_mode():
         app.query_one("#bpe-corpus", TextArea).text = "たのしい\tたくさん"
         app.query_one("#bpe-corpus", TextArea).focus()
         await pilot.press("ctrl+j")
-        await wait_until(pilot, lambda: "line 1" in static_text(app, "#bpe-status"))
+        await wait_until(pilot, lambda: "1 行目" in static_text(app, "#bpe-status"))
 
 
 async def test_adding_an_uncached_hub_tokenizer_offline_says_so():

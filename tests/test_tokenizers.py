@@ -249,7 +249,7 @@ def test_cli_tokenize_stdin_and_plain_output(capsys, monkeypatch):
 def test_cli_tokenize_unknown_tokenizer(capsys):
     from studyllm_tui.__main__ import main
 
-    assert main(["tokenize", "-t", "/nowhere", "-t", "mecab", "猫"]) == 1
+    assert main(["--lang", "en", "tokenize", "-t", "/nowhere", "-t", "mecab", "猫"]) == 1
     captured = capsys.readouterr()
     assert "/nowhere" in captured.err
     assert captured.out.startswith("mecab: 1 tokens")

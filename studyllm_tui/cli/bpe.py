@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 from studyllm_tui.cli import fail, print_json
 from studyllm_tui.core.config import Config
+from studyllm_tui.core.i18n import t
+
+MAX_MERGES = 2_000  # each merge recounts the corpus (at most 200,000 characters)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,19 +33,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.bpe import CorpusError, Stepper, parse_corpus
+    from studyllm_tui.core.files import CORPUS_LIMIT, FileReadError, read_stdin_text, read_text_file
+    from studyllm_tui.core.safetext import visible
 
-    if args.merges < 0:
-        return fail("--merges must be 0 or more")
-    try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
-    except FileNotFoundError:
-        return fail(f"{args.file}: no such file")
-    except (OSError, UnicodeDecodeError) as error:
-        return fail(f"{args.file}: cannot be read ({error})")
+    if not 0 <= args.merges <= MAX_MERGES:
+        return fail(t("tokenizer.cli_merges_range", most=f"{MAX_MERGES:,}"), 2)
+    try:  # a regular file (or stdin) of at most 50 MB, UTF-8
+        if args.file == "-":
+            text = read_stdin_text(CORPUS_LIMIT)
+        else:
+            text = read_text_file(args.file, CORPUS_LIMIT)
+    except FileReadError as error:
+        return fail(visible(str(error), keep_newlines=False))
     try:
         counts, _ = parse_corpus(text)
     except CorpusError as error:
-        return fail(f"{args.file}: {error}")
+        return fail(visible(f"{args.file}: {error}", keep_newlines=False))
     stepper = Stepper(counts, wordpiece=args.wordpiece)
     stepper.run(args.merges)
     segmentation = stepper.segmentation()
@@ -57,15 +61,27 @@ def run(args: argparse.Namespace, config: Config) -> int:
             }
         )
         return 0
+
+    def show(text: str) -> str:  # corpus text: control characters made visible
+        return visible(text, keep_newlines=False)
+
     for step in stepper.steps:
         row = step.chosen
-        score = f"  score {row.score:.4f}" if row.score is not None else ""
-        print(
-            f"{step.number:4d}. {row.left} + {row.right} -> {step.merged}  (count {row.count}){score}"
+        score = t("tokenizer.cli_score", score=row.score) if row.score is not None else ""
+        line = t(
+            "tokenizer.cli_merge_line",
+            number=step.number,
+            left=show(row.left),
+            right=show(row.right),
+            merged=show(step.merged),
+            count=row.count,
+            score=score,
         )
+        print(line)
     if len(stepper.steps) < args.merges:
-        print(f"(no pairs left after {len(stepper.steps)} merges)")
-    print(f"vocabulary ({len(stepper.vocab())}): {' '.join(stepper.vocab())}")
+        print(t("tokenizer.cli_no_pairs_left", made=len(stepper.steps)))
+    vocab = stepper.vocab()
+    print(t("tokenizer.cli_vocab", size=len(vocab), symbols=" ".join(show(v) for v in vocab)))
     for word, pieces in segmentation.items():
-        print(f"{word}\t{counts[word]}\t{' '.join(pieces)}")
+        print(f"{show(word)}\t{counts[word]}\t{' '.join(show(piece) for piece in pieces)}")
     return 0

@@ -27,15 +27,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import check_cancelled
 
 TOY_CORPUS = {"たのしい": 6, "たのしさ": 2, "うつくしい": 4, "うつくしさ": 1}
 TOY_CORPUS_TEXT = "".join(f"{word}\t{count}\n" for word, count in TOY_CORPUS.items())
 MAX_WORDS = 20_000
 MAX_WORD_CHARS = 100
+# Every merge recounts the corpus's symbols: the most frequent words are kept up to this many
+# characters in all, so that one merge takes well under a second on any input.
+MAX_TOTAL_CHARS = 200_000
 PREFIX = "##"
 
-_COUNT_LINE = re.compile(r"^(\S+)(?:\t+| +|\s*[×x*]\s*)(\d+)\s*$")
+MAX_COUNT_DIGITS = 18  # a count of up to 10**18 (a longer number is not a count)
+_COUNT_LINE = re.compile(r"^(\S+)(?:\t+| +|\s*[×x*]\s*)(\d{1,18})\s*$")
 
 
 class CorpusError(ValueError):
@@ -50,16 +55,16 @@ def parse_corpus(text: str) -> tuple[dict[str, int], str]:
     """
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not lines:
-        raise CorpusError("the corpus is empty: give WORD<TAB>COUNT lines or some text")
+        raise CorpusError(t("tokenizer.bpe_err_empty"))
     matches = [(n, line, _COUNT_LINE.match(line)) for n, line in lines]
     if "\t" in text or all(match for _, _, match in matches):
         counts: dict[str, int] = {}
         for n, line, match in matches:
             if match is None:
-                raise CorpusError(f"line {n}: expected WORD<TAB>COUNT, got {line[:40]!r}")
+                raise CorpusError(t("tokenizer.bpe_err_line", line=n, start=repr(line[:40])))
             word, count = match.group(1), int(match.group(2))
             if count <= 0:
-                raise CorpusError(f"line {n}: the count must be 1 or more")
+                raise CorpusError(t("tokenizer.bpe_err_count", line=n))
             counts[word] = counts.get(word, 0) + count
         return _limit(counts), "counts"
     from studyllm_tui.core.tokenizers.mecab import words
@@ -68,7 +73,7 @@ def parse_corpus(text: str) -> tuple[dict[str, int], str]:
         word for word in words(text) if not all(_is_punctuation(char) for char in word)
     )
     if not counted:
-        raise CorpusError("no words found in the text")
+        raise CorpusError(t("tokenizer.bpe_err_no_words"))
     return _limit(dict(counted)), "text"
 
 
@@ -77,10 +82,21 @@ def _is_punctuation(char: str) -> bool:
 
 
 def _limit(counts: dict[str, int]) -> dict[str, int]:
-    counts = {word[:MAX_WORD_CHARS]: count for word, count in counts.items()}
-    if len(counts) > MAX_WORDS:
-        counts = dict(sorted(counts.items(), key=lambda item: -item[1])[:MAX_WORDS])
-    return counts
+    """Words cut to ``MAX_WORD_CHARS``; the most frequent ones kept, within the totals."""
+    cut: dict[str, int] = {}
+    for word, count in counts.items():
+        short = word[:MAX_WORD_CHARS]
+        cut[short] = cut.get(short, 0) + count
+    if len(cut) <= MAX_WORDS and sum(map(len, cut)) <= MAX_TOTAL_CHARS:
+        return cut
+    kept: dict[str, int] = {}
+    total = 0
+    for word, count in sorted(cut.items(), key=lambda item: -item[1]):
+        if len(kept) >= MAX_WORDS or total + len(word) > MAX_TOTAL_CHARS:
+            break
+        kept[word] = count
+        total += len(word)
+    return kept
 
 
 @dataclass(frozen=True)

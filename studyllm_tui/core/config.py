@@ -6,6 +6,7 @@ A broken file or a bad setting never stops the app: each problem becomes a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -56,34 +57,55 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any) -> str | None:
         if value in choices:
             return None
-        return f"must be one of {', '.join(choices)} (got {value!r})"
+        return f"must be one of {', '.join(choices)} (got {_short(value)})"
 
     return check
 
 
-def _positive(kind: type) -> Check:
+def _positive(kind: type, maximum: float) -> Check:
+    """A number greater than 0 and at most ``maximum`` (never NaN or infinite)."""
+
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"must be a number (got {value!r})"
+            return f"must be a number (got {_short(value)})"
         if kind is int and not isinstance(value, int):
-            return f"must be a whole number (got {value!r})"
+            return f"must be a whole number (got {_short(value)})"
+        if not math.isfinite(value):
+            return f"must be a finite number (got {_short(value)})"
         if value <= 0:
-            return f"must be greater than 0 (got {value!r})"
+            return f"must be greater than 0 (got {_short(value)})"
+        if value > maximum:
+            return f"must be at most {maximum:g} (got {_short(value)})"
         return None
 
     return check
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, cut to a readable length (a 4,000-digit number, a long text)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _string(value: Any) -> str | None:
-    return None if isinstance(value, str) else f"must be text (got {value!r})"
+    return None if isinstance(value, str) else f"must be text (got {_short(value)})"
 
 
-def _string_map(value: Any) -> str | None:
-    if isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+def _models(value: Any) -> str | None:
+    """``models:`` maps known task ids to a model (a Hub id or a folder)."""
+    if not (
+        isinstance(value, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
     ):
-        return None
-    return "must be a mapping of names to text, e.g. `sentiment: my/model`"
+        return "must be a mapping of task names to models, e.g. `sentiment: my/model`"
+    from studyllm_tui.core.models.registry import TASK_IDS
+
+    unknown = [key for key in value if key not in TASK_IDS]
+    if unknown:
+        return (
+            f"names unknown task(s) {', '.join(map(repr, unknown))} (known: {', '.join(TASK_IDS)})"
+        )
+    return None
 
 
 def _string_list(value: Any) -> str | None:
@@ -96,8 +118,8 @@ _TOP_LEVEL: dict[str, Check] = {
     "lang": _one_of(LANGUAGES),
     "theme": _string,
     "device": _one_of(DEVICES),
-    "memory_budget_mb": _positive(int),
-    "models": _string_map,
+    "memory_budget_mb": _positive(int, 16 * 1024 * 1024),
+    "models": _models,
     "tokenizers": _string_list,
 }
 _SECTIONS: dict[str, dict[str, Check]] = {
@@ -107,9 +129,9 @@ _SECTIONS: dict[str, dict[str, Check]] = {
         "endpoint": _string,
         "endpoint_model": _string,
         "api_key_env": _string,
-        "timeout_s": _positive(float),
+        "timeout_s": _positive(float, 24 * 3600),
     },
-    "study": {"new_per_day": _positive(int)},
+    "study": {"new_per_day": _positive(int, 10_000)},
 }
 
 
@@ -130,16 +152,19 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[Problem]]:
     """Read configuration text; return the config (defaults where needed) and its problems."""
     import yaml
 
+    from studyllm_tui.core import safeyaml
     from studyllm_tui.core.problems import Problem, yaml_error_line
 
     config = Config(path=path)
     problems: list[Problem] = []
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+    try:  # aliases, anchors, deep nesting and unbuildable values refused with their line
+        root = safeyaml.compose(text)
+        data = None if root is None else safeyaml.construct(root)
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
-        problems.append(Problem(path, line, f"not valid YAML ({_first_line(error)}); using defaults"))
+        problems.append(
+            Problem(path, line, f"not valid YAML ({_first_line(error)}); using defaults")
+        )
         return config, problems
     if data is None:
         return config, problems
@@ -190,14 +215,16 @@ def _parse_section(
 
 def load_config(path: Path) -> tuple[Config, list[Problem]]:
     """Load the configuration file at ``path``; a missing file gives the defaults."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from studyllm_tui.core.files import FileReadError, read_text_file
+
+    if not path.exists() and not path.is_symlink():
         return Config(path=path), []
-    except (OSError, UnicodeDecodeError) as error:
+    try:  # a regular file of at most 10 MB, UTF-8
+        text = read_text_file(path)
+    except FileReadError as error:
         from studyllm_tui.core.problems import Problem
 
-        return Config(path=path), [Problem(path, 0, f"cannot be read ({error}); using defaults")]
+        return Config(path=path), [Problem(path, error.line, f"{error.reason}; using defaults")]
     return parse_config(text, path)
 
 

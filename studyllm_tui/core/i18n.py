@@ -8,63 +8,94 @@ A key is used as ``<area>.<key>``, e.g. ``t("glossary.search_placeholder")``. Pl
 from __future__ import annotations
 
 import contextlib
-import marshal
+import json
 import os
+import stat
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from studyllm_tui.core.config import LANGUAGES
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "i18n"
-CACHE_FORMAT = 1  # bump when the cached form of an area changes
+CACHE_FORMAT = 2  # bump when the cached form of an area changes
+CACHE_LIMIT = 4 * 1024 * 1024  # a cached area is a few KB; anything bigger is not ours
 _language = "ja"
+_loading: set[str] = set()  # areas being read now: a message about their own file uses keys
 
 Area = dict[str, dict[str, str]]
 
 
-def read_area_file(file: Path) -> Area:
-    """Parse one catalogue file (YAML). Used when its cached copy is missing or stale."""
-    import yaml
+def is_area(data: object) -> bool:
+    """Whether ``data`` has the shape of an area: ``{key: {language: text}}``, all text."""
+    return isinstance(data, dict) and all(
+        isinstance(key, str)
+        and isinstance(texts, dict)
+        and all(isinstance(lang, str) and isinstance(text, str) for lang, text in texts.items())
+        for key, texts in data.items()
+    )
 
-    try:  # the C loader is several times faster; fall back where libyaml is missing
-        loader: type = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover
-        loader = yaml.SafeLoader
-    data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader) or {}
-    return {str(key): texts for key, texts in data.items()}
+
+def read_area_file(file: Path) -> Area:
+    """Parse one catalogue file (YAML, read safely). Used when its cached copy is missing or stale."""
+    from studyllm_tui.core.safeyaml import YamlFileError, load_file
+
+    data = load_file(file) or {}
+    if not is_area(data):
+        raise YamlFileError(file, 1, "expected `key: {ja: text, en: text}` entries")
+    return data
 
 
 def cache_file(area: str) -> Path:
     """Where the parsed copy of an area is kept (the user's cache folder)."""
     from studyllm_tui.core import paths
 
-    return paths.cache_dir() / "i18n" / f"{area}.marshal"
+    return paths.cache_dir() / "i18n" / f"{area}.json"
 
 
-def _stamp(file: Path) -> tuple[Any, ...]:
-    """What a cached copy must match: the source file's path, size and modification time."""
-    stat = file.stat()
-    return (CACHE_FORMAT, marshal.version, str(file), stat.st_size, stat.st_mtime_ns)
+def _stamp(file: Path) -> list[object]:
+    """What a cached copy must match: the format, the source file's path, size and mtime."""
+    info = file.stat()
+    return [CACHE_FORMAT, str(file), info.st_size, info.st_mtime_ns]
 
 
-def _read_cache(area: str, stamp: tuple[Any, ...]) -> Area | None:
+def _read_small(path: Path, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of a regular file; None for anything else (never trusted)."""
     try:
-        stored = marshal.loads(cache_file(area).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
         return None
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
-        data: Area = stored[1]
-        return data
-    return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
-def _write_cache(area: str, stamp: tuple[Any, ...], data: Area) -> None:
+def _read_cache(area: str, stamp: list[object]) -> Area | None:
+    """The cached copy if it is well-formed JSON of the right stamp and shape, else None."""
+    raw = _read_small(cache_file(area), CACHE_LIMIT)
+    if raw is None:
+        return None
+    try:
+        stored = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    if not (isinstance(stored, dict) and stored.get("stamp") == stamp):
+        return None
+    data = stored.get("area")
+    return data if is_area(data) else None
+
+
+def _write_cache(area: str, stamp: list[object], data: Area) -> None:
     """Keep a parsed copy for the next start; the cache is optional, so failures are ignored."""
     target = cache_file(area)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        payload = marshal.dumps((stamp, data))
+        payload = json.dumps({"stamp": stamp, "area": data}, ensure_ascii=False).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(payload)
         os.replace(temporary, target)
@@ -77,10 +108,13 @@ def _write_cache(area: str, stamp: tuple[Any, ...], data: Area) -> None:
 def _area(area: str) -> Area:
     """One area's strings (``i18n/<area>.yaml``), read the first time one of them is used.
 
-    The YAML file stays the source; a parsed copy in the user's cache folder, checked against
-    the file's size and modification time, spares importing and running the YAML parser at
-    start-up.
+    The YAML file stays the source; a parsed copy (JSON) in the user's cache folder, checked
+    against the file's size and modification time and for its shape, spares importing and
+    running the YAML parser at start-up. A copy that is unreadable, stale or malformed in any
+    way is ignored and rewritten: the cache is never trusted.
     """
+    if area in _loading:  # a message about this very area's file is being formed
+        return {}
     file = CATALOGUE_DIR / f"{area}.yaml"
     try:
         stamp = _stamp(file)
@@ -89,7 +123,11 @@ def _area(area: str) -> Area:
     cached = _read_cache(area, stamp)
     if cached is not None:
         return cached
-    data = read_area_file(file)
+    _loading.add(area)
+    try:
+        data = read_area_file(file)
+    finally:
+        _loading.discard(area)
     _write_cache(area, stamp, data)
     return data
 

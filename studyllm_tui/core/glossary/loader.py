@@ -12,17 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 
-from studyllm_tui.core import paths
+from studyllm_tui.core import paths, safeyaml
+from studyllm_tui.core.files import FileReadError, read_text_file
 from studyllm_tui.core.glossary.model import CATEGORIES, TRY_TARGETS, Glossary, Term
 from studyllm_tui.core.layers import merge_layers, yaml_files
 from studyllm_tui.core.problems import Problem, yaml_error_line
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 REQUIRED = ("id", "ja", "reading", "en", "category", "summary", "body")
 TEXT_FIELDS = ("summary_en", "book", "try", "correction")
@@ -37,23 +32,21 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _value(node: yaml.Node) -> Any:
-    constructor = SafeConstructor()
-    return constructor.construct_document(node)
-
-
 def _read_nodes(file: Path, problems: list[Problem]) -> list[yaml.Node]:
-    """The term nodes of one file; problems for anything that keeps the file from reading."""
+    """The term nodes of one file; problems for anything that keeps the file from reading.
+
+    Only a regular file under the size limit is read, and YAML aliases, anchors and deep
+    nesting are refused (``core.safeyaml``): no file can make loading slow or huge.
+    """
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(file, 0, f"cannot be read: {error}"))
+        text = read_text_file(file)
+    except FileReadError as error:
+        problems.append(Problem(file, error.line, error.reason))
         return []
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = safeyaml.compose(text)
     except yaml.YAMLError as error:
-        reason = str(getattr(error, "problem", "") or error).splitlines()[0]
-        problems.append(Problem(file, yaml_error_line(error), f"broken YAML: {reason}"))
+        problems.append(Problem(file, yaml_error_line(error), safeyaml.error_reason(error)))
         return []
     if root is None:
         return []
@@ -83,7 +76,10 @@ def _parse_term(node: yaml.Node, file: Path, problems: list[Problem]) -> Term | 
         if key not in KNOWN_FIELDS:
             problems.append(Problem(file, _line(key_node), f"unknown field {key!r}"))
             continue
-        fields[key] = _value(value_node)
+        try:
+            fields[key] = safeyaml.construct(value_node)
+        except yaml.YAMLError as error:
+            problems.append(Problem(file, yaml_error_line(error), safeyaml.error_reason(error)))
     where = fields.get("id") or f"term at line {_line(node)}"
     missing = [name for name in REQUIRED if not _is_text(fields.get(name))]
     if missing:
@@ -189,8 +185,6 @@ def load_glossary_files(
                 )
     glossary.problems.sort()
     return glossary
-
-
 
 
 def load_glossary(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from studyllm_tui.core.jobs import ProgressCallback
-from studyllm_tui.core.prompts.assemble import AssembledPrompt, cut_at_stop
+from studyllm_tui.core.prompts.assemble import AssembledPrompt
 
 
 class BackendError(Exception):
@@ -116,31 +116,91 @@ def generate_answer(
     answer so far (already cut at a stop sequence).
     """
     answer = Answer()
-    raw = ""
+    found = _StopFinder(stop)
     inner = threading.Event()
     pieces = backend.stream(
         prompt, max_new_tokens=max_new_tokens, stop=stop, seed=seed, cancel=_Either(cancel, inner)
     )
+    shown = 0  # length of the text last handed to on_text
     try:
         for piece in pieces:
-            raw += piece
-            text, hit = cut_at_stop(raw, stop)
-            answer.text = text
-            if on_text is not None:
-                on_text(text)
+            hit = found.add(piece)
+            length = found.length
+            # hand the text on when it has grown by a 64th (every piece while it is short):
+            # building the whole text for every one-character piece would cost length squared
+            if on_text is not None and (hit or length - shown >= max(1, shown // 64)):
+                shown = length
+                on_text(found.text())
             if hit:
                 answer.stopped = True
                 inner.set()
                 break
     except StreamInterrupted as error:
-        error.partial = cut_at_stop(raw, stop)[0]
+        error.partial = found.text()
+        if error.kind == "too_long":  # the answer was cut for size: show where
+            error.partial += "\n" + _cut_marker()
         raise
     finally:
         close = getattr(pieces, "close", None)
         if close is not None:
             close()
+    answer.text = found.text()
+    if on_text is not None and len(answer.text) != shown:
+        on_text(answer.text)
     answer.text = answer.text.strip()
     return answer
+
+
+def _cut_marker() -> str:
+    from studyllm_tui.core.prompts.openai_http import cut_marker
+
+    return cut_marker()
+
+
+class _StopFinder:
+    """The answer so far and the first stop sequence in it, found in time linear in its length.
+
+    Same rule as ``assemble.cut_at_stop`` applied after every piece: leading blank space is not
+    searched, and the stop sequence that starts first wins. Each new piece is searched together
+    with only the few characters before it (one less than the longest stop sequence).
+    """
+
+    def __init__(self, stop: tuple[str, ...]) -> None:
+        self.stop = tuple(s for s in stop if s)
+        self.keep = max((len(s) for s in self.stop), default=1) - 1
+        self.parts: list[str] = []
+        self.length = 0
+        self.started = False  # past the leading blank space
+        self.tail = ""  # the last ``keep`` characters searched
+        self.cut: int | None = None
+
+    def add(self, piece: str) -> bool:
+        """Add ``piece``; True once a stop sequence has appeared."""
+        self.parts.append(piece)
+        before = self.length
+        self.length += len(piece)
+        if not self.started:
+            body = piece.lstrip()
+            if not body:
+                return False
+            self.started = True
+            before += len(piece) - len(body)
+            piece = body
+        window = self.tail + piece
+        start = before - len(self.tail)
+        places = [i for i in (window.find(s) for s in self.stop) if i >= 0]
+        if places:
+            self.cut = start + min(places)
+            return True
+        self.tail = window[-self.keep :] if self.keep else ""
+        return False
+
+    def text(self) -> str:
+        """The answer so far, cut before the stop sequence once one is found."""
+        if len(self.parts) != 1:
+            self.parts = ["".join(self.parts)]
+        joined = self.parts[0]
+        return joined if self.cut is None else joined[: self.cut]
 
 
 class _Either(threading.Event):

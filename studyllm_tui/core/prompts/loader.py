@@ -12,17 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 
-from studyllm_tui.core import paths
+from studyllm_tui.core import paths, safeyaml
+from studyllm_tui.core.files import FileReadError, read_text_file
 from studyllm_tui.core.layers import merge_layers, yaml_files
 from studyllm_tui.core.problems import Problem, yaml_error_line
 from studyllm_tui.core.prompts.model import METRICS, Item, PromptLibrary, PromptTask
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 REQUIRED = ("id", "name", "instruction", "input_format", "answer_prefix", "examples")
 OPTIONAL = ("name_en", "description", "fields", "labels", "metric", "max_new_tokens", "stop", "dev")
@@ -37,7 +32,7 @@ def _line(node: yaml.Node) -> int:
 
 
 def _value(node: yaml.Node) -> Any:
-    return SafeConstructor().construct_document(node)
+    return safeyaml.construct(node)
 
 
 def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -62,15 +57,14 @@ class _FileReader:
 
     def read(self) -> PromptTask | None:
         try:
-            text = self.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            self.problem(0, f"cannot be read: {error}")
+            text = read_text_file(self.file)
+        except FileReadError as error:
+            self.problem(error.line, error.reason)
             return None
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = safeyaml.compose(text)
         except yaml.YAMLError as error:
-            reason = str(getattr(error, "problem", "") or error).splitlines()[0]
-            self.problem(yaml_error_line(error), f"broken YAML: {reason}")
+            self.problem(yaml_error_line(error), safeyaml.error_reason(error))
             return None
         if root is None:
             self.problem(0, "empty file (expected a prompt task)")
@@ -78,7 +72,11 @@ class _FileReader:
         if not isinstance(root, yaml.MappingNode):
             self.problem(_line(root), "a prompt task must be a mapping of fields")
             return None
-        return self.task(root)
+        try:
+            return self.task(root)
+        except yaml.YAMLError as error:  # a value that cannot be built (a 5,000-digit number)
+            self.problem(yaml_error_line(error), safeyaml.error_reason(error))
+            return None
 
     def task(self, root: yaml.MappingNode) -> PromptTask | None:
         nodes = _mapping(root)
@@ -244,8 +242,6 @@ class _FileReader:
             fields = {name: str(data[name]).strip() for name in field_names}
             items.append(Item(fields, answer, tuple(str(v).strip() for v in also), line))
         return items
-
-
 
 
 def load_task_files(layers: Iterable[Iterable[Path]]) -> PromptLibrary:

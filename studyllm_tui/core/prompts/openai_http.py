@@ -16,9 +16,27 @@ from typing import Any
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled, check_cancelled
-from studyllm_tui.core.prompts.backend import BackendError
+from studyllm_tui.core.prompts.backend import BackendError, StreamInterrupted
 
 _MAX_ERROR_BODY = 4000
+# What one answer may hold. A server is not trusted to be reasonable: a 200 MB line would
+# otherwise be read whole (and a stream could go on for ever).
+MAX_ANSWER_CHARS = 1_000_000  # the answer's text
+MAX_BODY_BYTES = 8 * 1024 * 1024  # a whole (non-streamed) JSON body
+MAX_LINE_BYTES = 2 * 1024 * 1024  # one line of a streamed (SSE) answer
+
+
+class AnswerTooLong(StreamInterrupted):
+    """The server sent more than one answer may hold; ``partial`` keeps the first part."""
+
+    def __init__(self, partial: str = "") -> None:
+        super().__init__(t("prompt.err_answer_too_long", chars=f"{MAX_ANSWER_CHARS:,}"), partial)
+        self.kind = "too_long"
+
+
+def cut_marker() -> str:
+    """What is put after an answer that was cut (so the cut is seen where the text ends)."""
+    return t("prompt.answer_cut_marker", chars=f"{MAX_ANSWER_CHARS:,}")
 
 
 def server_message(body: bytes) -> str:
@@ -26,7 +44,7 @@ def server_message(body: bytes) -> str:
     text = body[:_MAX_ERROR_BODY].decode("utf-8", "replace").strip()
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text.splitlines()[0][:200] if text else ""
     error = data.get("error") if isinstance(data, dict) else None
     if isinstance(error, dict):
@@ -88,7 +106,8 @@ class OpenAIHttpClient:
                 message = ""
             done.set()
             conn.close()
-            raise self._http_error(response.status, message, response.getheader("Retry-After"))
+            retry_after = (response.getheader("Retry-After") or "")[:40] or None
+            raise self._http_error(response.status, message, retry_after)
         return conn, response, done
 
     def _network_error(self, error: BaseException) -> BackendError:
@@ -131,7 +150,7 @@ class OpenAIHttpClient:
     ) -> dict[str, Any]:
         conn, response, done = self._open(route, body, cancel)
         try:
-            raw = response.read()
+            raw = response.read(MAX_BODY_BYTES + 1)
         except (OSError, http.client.HTTPException) as error:
             if cancel is not None and cancel.is_set():
                 raise Cancelled from error
@@ -139,9 +158,14 @@ class OpenAIHttpClient:
         finally:
             done.set()
             conn.close()
+        if len(raw) > MAX_BODY_BYTES:
+            raise BackendError(
+                t("prompt.err_body_too_big", limit=f"{MAX_BODY_BYTES // (1024 * 1024)} MB"),
+                "too_long",
+            )
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise BackendError(
                 t("prompt.err_malformed", start=raw[:80].decode("utf-8", "replace")), "malformed"
             ) from error

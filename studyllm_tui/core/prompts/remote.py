@@ -8,15 +8,17 @@ config names, sent as a bearer token, and never written anywhere or shown.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import math
+import os
 import threading
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from studyllm_tui.core.i18n import t
-from studyllm_tui.core.jobs import Cancelled, ProgressCallback
+from studyllm_tui.core.jobs import Cancelled, Progress, ProgressCallback
 from studyllm_tui.core.prompts.assemble import AssembledPrompt
 from studyllm_tui.core.prompts.backend import (
     BackendError,
@@ -26,6 +28,9 @@ from studyllm_tui.core.prompts.backend import (
     normalise,
 )
 from studyllm_tui.core.prompts.openai_http import (
+    MAX_ANSWER_CHARS,
+    MAX_LINE_BYTES,
+    AnswerTooLong,
     OpenAIHttpClient,
     choice_text,
     finish_reason,
@@ -55,11 +60,9 @@ class RemoteBackend(OpenAIHttpClient):
         for tail in ("/chat/completions", "/completions"):
             if base.endswith(tail):
                 base = base[: -len(tail)]
-        parts = urlsplit(base if "://" in base else f"http://{base}")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise BackendError(t("prompt.err_bad_endpoint", url=endpoint), "config")
+        parts, port = parse_endpoint(base, endpoint)
         self.url = f"{parts.scheme}://{parts.netloc}{parts.path}"
-        self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
+        self._scheme, self._host, self._port = parts.scheme, parts.hostname or "", port
         self._path = parts.path
         self.model = model.strip()
         self.api_key_env = api_key_env
@@ -71,7 +74,18 @@ class RemoteBackend(OpenAIHttpClient):
         return f"{self.model} @ {self.url}"
 
     def prepare(self, progress: ProgressCallback, cancel: threading.Event | None) -> None:
-        """Nothing to load: the server holds the model."""
+        """Nothing to load (the server holds the model); a key about to go out unencrypted is
+        reported through ``progress`` (the CLI prints it on stderr, the tab in its status)."""
+        warning = self.key_warning()
+        if warning:
+            progress(Progress(t("prompt.warning_stage"), detail=warning))
+
+    def key_warning(self) -> str:
+        """A warning when an API key would go over plain http to a host that is not loopback."""
+        key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
+        if not key or self._scheme != "http" or is_loopback(self._host):
+            return ""
+        return t("prompt.warn_key_plain_http", env=self.api_key_env, url=self.url)
 
     def render(self, prompt: AssembledPrompt) -> str:
         return prompt.text
@@ -104,7 +118,10 @@ class RemoteBackend(OpenAIHttpClient):
         if not self.streaming:
             data = self._post_json(route, body, cancel)
             self._note_usage(prompt, data)
-            yield choice_text(data, prompt.is_chat, stream=False)
+            text = choice_text(data, prompt.is_chat, stream=False)
+            yield text[:MAX_ANSWER_CHARS]
+            if len(text) > MAX_ANSWER_CHARS:
+                raise AnswerTooLong(text[:MAX_ANSWER_CHARS])
             return
         conn, response, done = self._open(route, {**body, "stream": True}, cancel)
         received = ""
@@ -112,7 +129,7 @@ class RemoteBackend(OpenAIHttpClient):
         try:
             while True:
                 try:
-                    line = response.readline()
+                    line = response.readline(MAX_LINE_BYTES + 1)
                 except (OSError, http.client.HTTPException) as error:
                     if cancel is not None and cancel.is_set():
                         raise Cancelled from error
@@ -124,6 +141,8 @@ class RemoteBackend(OpenAIHttpClient):
                     raise Cancelled
                 if not line:
                     break
+                if len(line) > MAX_LINE_BYTES:
+                    raise AnswerTooLong(received)
                 text = line.decode("utf-8", "replace").strip()
                 if not text.startswith("data:"):
                     continue
@@ -133,7 +152,7 @@ class RemoteBackend(OpenAIHttpClient):
                     break
                 try:
                     chunk = json.loads(data_text)
-                except ValueError as error:
+                except (ValueError, RecursionError) as error:
                     raise StreamInterrupted(
                         t("prompt.err_malformed_chunk", start=data_text[:80]), received
                     ) from error
@@ -146,6 +165,11 @@ class RemoteBackend(OpenAIHttpClient):
                 self._note_usage(prompt, chunk)
                 if finish_reason(chunk):
                     finished = True
+                if len(received) + len(piece) > MAX_ANSWER_CHARS:
+                    piece = piece[: MAX_ANSWER_CHARS - len(received)]
+                    if piece:
+                        yield piece
+                    raise AnswerTooLong(received + piece)
                 if piece:
                     received += piece
                     yield piece
@@ -261,6 +285,41 @@ class RemoteBackend(OpenAIHttpClient):
         return LabelScores(
             normalise(logprobs), logprobs, "first-token", t("prompt.first_token_note")
         )
+
+
+def parse_endpoint(base: str, given: str) -> tuple[SplitResult, int | None]:
+    """The parts and port of an endpoint URL; a one-line BackendError when it cannot be used."""
+    try:
+        parts = urlsplit(base if "://" in base else f"http://{base}")
+        parts.hostname  # noqa: B018 - "[::1" raises here
+    except ValueError:
+        raise BackendError(t("prompt.err_bad_endpoint", url=given), "config") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BackendError(t("prompt.err_bad_endpoint", url=given), "config")
+    if parts.username is not None or parts.password is not None:
+        raise BackendError(t("prompt.err_endpoint_userinfo"), "config")
+    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in parts.netloc + parts.path):
+        raise BackendError(t("prompt.err_bad_endpoint", url=given), "config")
+    try:
+        port = parts.port
+    except ValueError:
+        port_text = parts.netloc.rpartition(":")[2]
+        raise BackendError(
+            t("prompt.err_bad_port", url=given, port=port_text[:20]), "config"
+        ) from None
+    if port == 0:
+        raise BackendError(t("prompt.err_bad_port", url=given, port="0"), "config")
+    return parts, port
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _logaddexp(a: float, b: float) -> float:

@@ -45,21 +45,13 @@ def byte_level_bytes(piece: str) -> bytes | None:
 
 
 def visible(text: str) -> str:
-    """Control characters as visible symbols (↵ for a newline, ␀ for NUL, ␛ for ESC ...)."""
+    """A token on one line: ↵ for a newline, every other control or reordering character as a
+    visible stand-in (␀, ␛, ␉, ``<U+202E>`` ...; see :func:`studyllm_tui.core.safetext.visible`)."""
     if text.isprintable():
         return text
-    out = []
-    for char in text:
-        code = ord(char)
-        if char == "\n":
-            out.append("↵")
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("␡")
-        else:
-            out.append(char)
-    return "".join(out)
+    from studyllm_tui.core.safetext import visible as safe
+
+    return safe(text.replace("\n", "↵"), keep_newlines=False)
 
 
 def show_bytes(data: bytes) -> str:
@@ -301,14 +293,34 @@ class TokenizerAdapter(Protocol):
     """One tokenizer, loaded and ready."""
 
     name: str
-    label: str  # what it is, e.g. "GPT-2 byte-level BPE, vocabulary 50,257"
     byte_level: bool
+
+    @property
+    def label(self) -> str:
+        """What it is, e.g. "GPT-2 byte-level BPE, vocabulary 50,257"."""
+        ...
 
     def tokenize(self, text: str) -> Tokenization: ...
 
     def raw(self, text: str) -> object:
         """The bare library call (what the benchmark compares against)."""
         ...
+
+
+def describe(adapter: TokenizerAdapter) -> str:
+    """What a tokenizer is, in the UI language (a locally trained one with its corpus size)."""
+    chars = getattr(adapter, "trained_chars", None)
+    if chars is None:
+        return adapter.label
+    from studyllm_tui.core.i18n import t
+
+    title = t(f"tokenizer.title_{adapter.name.replace('-', '_')}")
+    return t(
+        "tokenizer.trained_label",
+        title=title,
+        chars=f"{chars:,}",
+        vocab=f"{getattr(adapter, 'vocab_size', 0):,}",
+    )
 
 
 class TokenizerError(Exception):

@@ -70,7 +70,13 @@ class Gpt2Tokenizer:
     def __init__(self) -> None:
         self.tokenizer = build_gpt2()
         self.table = PieceTable(self.tokenizer, byte_level=True, unk_token=None)
-        self.label = f"GPT-2 byte-level BPE, vocabulary {self.tokenizer.get_vocab_size():,}"
+
+    @property
+    def label(self) -> str:
+        """What it is, in the UI language."""
+        from studyllm_tui.core.i18n import t
+
+        return t("tokenizer.label_gpt2", vocab=f"{self.tokenizer.get_vocab_size():,}")
 
     def raw(self, text: str) -> object:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import threading
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,11 @@ _TAGGER: Any = None
 _FIELDS: dict[str, int] = {}
 _LAST: Analysis | None = None
 _UNKNOWN_NODE = 1  # MeCab's MECAB_UNK_NODE: a word the dictionary does not have
+# MeCab crashes (SIGSEGV) on one call of roughly 550,000 characters, and its cost per call
+# grows faster than the text on long runs of one kind of character: it is fed pieces of at
+# most this many characters, cut at a line end, else a sentence end, else a space.
+PIECE_CHARS = 1_000
+_SENTENCE_ENDS = "。．！？!?…"
 
 
 def tagger() -> Any:
@@ -97,7 +104,7 @@ class Analysis:
             if self._full is None:
                 full: list[tuple[str, bool]] = []
                 tag = tagger()
-                for segment in _segments(self.text):
+                for _, segment in pieces(self.text):
                     if segment.strip():
                         with _LOCK:
                             full += [
@@ -122,9 +129,55 @@ class Analysis:
         return found
 
 
-def _segments(text: str) -> list[str]:
-    """MeCab reads a C string: the text is cut at NUL characters and each piece tagged alone."""
-    return text.split("\x00") if "\x00" in text else [text]
+def _joins(text: str, at: int) -> bool:
+    """Whether ``text[at - 1]`` and ``text[at]`` belong to one visible character."""
+    char, before = text[at], text[at - 1]
+    if before == "\u200d" or char == "\u200d":  # zero width joiner (emoji sequences)
+        return True
+    if 0xDC00 <= ord(char) <= 0xDFFF and 0xD800 <= ord(before) <= 0xDBFF:  # surrogate pair
+        return True
+    if 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF:  # variation selector
+        return True
+    return unicodedata.category(char) in ("Mn", "Mc", "Me") or 0x1F3FB <= ord(char) <= 0x1F3FF
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where the piece starting at ``start`` ends: at most ``limit`` characters on."""
+    end = start + limit
+    if end >= len(text):
+        return len(text)
+    floor = start + limit // 2  # never a piece shorter than half the limit (bounded count)
+    for found in (
+        text.rfind("\n", floor, end),
+        max(text.rfind(mark, floor, end) for mark in _SENTENCE_ENDS),
+        max(text.rfind(space, floor, end) for space in " \t\u3000"),
+    ):
+        if found >= 0 and not _joins(text, found + 1):
+            return found + 1
+    cut = end
+    while cut > floor and _joins(text, cut):
+        cut -= 1
+    return cut if cut > floor else end
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)``: ``text`` cut into what MeCab is given in one call.
+
+    MeCab reads a C string, so the text is first cut at NUL characters (which are dropped);
+    each part is then cut into pieces of at most ``limit`` characters, at a line end, else a
+    sentence end, else a space, else between two characters (never inside a surrogate pair,
+    a combining sequence or an emoji sequence). The pieces and the NULs make up the text.
+    """
+    offset = 0
+    for segment in text.split("\x00") if "\x00" in text else [text]:
+        start = 0
+        while True:
+            end = _cut(segment, start, limit)
+            yield offset + start, segment[start:end]
+            if end >= len(segment):
+                break
+            start = end
+        offset += len(segment) + 1
 
 
 def analyse(text: str, focus: int | None = None) -> Analysis:
@@ -143,8 +196,7 @@ def analyse(text: str, focus: int | None = None) -> Analysis:
     spans: list[tuple[int, int]] = []
     add_surface, add_span = surfaces.append, spans.append
     found_focus: tuple[int, str, bool] | None = None
-    offset = 0
-    for segment in _segments(text):
+    for offset, segment in pieces(text):
         if segment.strip():
             first = len(spans)
             position = offset
@@ -163,7 +215,6 @@ def analyse(text: str, focus: int | None = None) -> Analysis:
                 del surfaces[first:], spans[first:]
                 _find_spans(segment, offset, surfaces, spans)
                 found_focus = None
-        offset += len(segment) + 1
     found = Analysis(text, surfaces, spans, found_focus)
     _LAST = found
     return found
@@ -226,19 +277,28 @@ class MecabTokenizer:
     def __init__(self) -> None:
         tag = tagger()
         info = tag.dictionary_info[0] if tag.dictionary_info else {}
-        self.label = f"MeCab (fugashi + unidic-lite, {info.get('size', 0):,} entries)"
+        self.entries = int(info.get("size", 0))
+
+    @property
+    def label(self) -> str:
+        """What it is, in the UI language."""
+        from studyllm_tui.core.i18n import t
+
+        return t("tokenizer.label_mecab", entries=f"{self.entries:,}")
 
     def raw(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         """What a plain fugashi script does for the surfaces and their character offsets."""
         surfaces: list[str] = []
         spans: list[tuple[int, int]] = []
-        position = 0
-        for node in tagger()(text):
-            surface = node.surface
-            position += len(node.white_space)
-            surfaces.append(surface)
-            spans.append((position, position + len(surface)))
-            position += len(surface)
+        tag = tagger()
+        for offset, piece in pieces(text):  # one call on a long text would crash MeCab
+            position = offset
+            for node in tag(piece):
+                surface = node.surface
+                position += len(node.white_space)
+                surfaces.append(surface)
+                spans.append((position, position + len(surface)))
+                position += len(surface)
         return surfaces, spans
 
     def tokenize(self, text: str, focus: int | None = None) -> Tokenization:

@@ -53,9 +53,11 @@ def corpus_files() -> list[Path]:
 
 def corpus_lines() -> list[str]:
     """The shipped corpus, one sentence (line) per item, blank lines dropped."""
+    from studyllm_tui.core.files import CORPUS_LIMIT, read_text_file
+
     lines: list[str] = []
     for file in corpus_files():
-        lines += [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]
+        lines += [line.strip() for line in read_text_file(file, CORPUS_LIMIT).splitlines()]
     return [line for line in lines if line]
 
 
