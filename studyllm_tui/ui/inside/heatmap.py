@@ -40,6 +40,20 @@ def fit(text: str, cells: int) -> str:
     return text + " " * (cells - cell_len(text))
 
 
+def column_chunks(label: str) -> list[str]:
+    """A column label cut into pieces of at most one cell width each (two terminal cells),
+    to be written top to bottom; a byte label ``<e8 87>`` becomes ``e8``, ``87``."""
+    if label.startswith("<") and label.endswith(">") and len(label) > 2:
+        label = label[1:-1].replace(" ", "")
+    chunks: list[str] = []
+    for char in label:
+        if chunks and cell_len(chunks[-1] + char) <= CELL:
+            chunks[-1] += char
+        else:
+            chunks.append(char)
+    return chunks
+
+
 @dataclass
 class MapData:
     values: list[list[float]]
@@ -75,6 +89,7 @@ class HeatMap(ScrollView, can_focus=True):
         self.cursor = (0, 0)
         self._label_width = 0
         self._header_rows = 1
+        self._chunks: list[list[str]] = []
 
     # -- data --------------------------------------------------------------------------
 
@@ -86,8 +101,10 @@ class HeatMap(ScrollView, can_focus=True):
         widest = max((cell_len(label) for label in data.row_labels), default=0)
         self._label_width = 5 + min(LABEL_CELLS, widest) + 1
         self._header_rows = 1
+        self._chunks = []
         if data.col_labels:
-            tallest = max((len(label) for label in data.col_labels), default=0)
+            self._chunks = [column_chunks(label) for label in data.col_labels]
+            tallest = max((len(chunks) for chunks in self._chunks), default=0)
             self._header_rows += min(HEADER_ROWS, tallest)
         self.virtual_size = Size(self._label_width + cols * CELL, self._header_rows + rows)
         self.refresh()
@@ -173,9 +190,8 @@ class HeatMap(ScrollView, can_focus=True):
             for j in range(cols):
                 segments.append(Segment(f"{j % 100:>2}", bold if j == current else base))
             return Strip(segments)
-        labels = self.data.col_labels or []
         for j in range(cols):
-            chars = list(labels[j]) if j < len(labels) else []
+            chars = self._chunks[j] if j < len(self._chunks) else []
             index = y - 1
             last = self._header_rows - 2
             if index < len(chars):

@@ -38,6 +38,7 @@ class InsideBase(Pane):
         self.positions_column = "dim"
         self.worker: Worker[None] | None = None
         self.ready_text = ""  # what the status line says when nothing is under a cursor
+        self.run_text = ""  # the text of ``run`` (the field may have changed since)
 
     def worker_idle(self) -> bool:
         return self.worker is None or self.worker.state not in (
@@ -106,12 +107,12 @@ class InsideBase(Pane):
             run = run_forward(loaded, text, progress=progress, cancel=worker.cancelled_event)
             if worker.is_cancelled:
                 raise Cancelled
-            self.app.call_from_thread(self._computed, loaded, run)
+            self.app.call_from_thread(self._computed, loaded, run, text)
         except Exception as error:
             self._failed(error)
 
-    def _computed(self, loaded: Any, run: Any) -> None:
-        self.loaded, self.run, self.lens = loaded, run, None
+    def _computed(self, loaded: Any, run: Any, text: str) -> None:
+        self.loaded, self.run, self.lens, self.run_text = loaded, run, None, text
         self.layer_index = min(self.layer_index, run.num_layers - 1)
         if self.head is not None and self.head >= run.num_heads:
             self.head = None

@@ -92,7 +92,7 @@ class InsidePane(InsideBase):
                     (t("inside.pick_decoder", model=decoder), decoder),
                     (t("inside.pick_encoder", model=DEFAULT_ENCODER), DEFAULT_ENCODER),
                 ],
-                prompt="…",
+                prompt=t("inside.pick_prompt"),
                 id="inside-pick",
                 compact=True,
             )
@@ -139,7 +139,7 @@ class InsidePane(InsideBase):
             self.set_status(self.ready_text)
         self.redraw()
         if view == "logit-lens" and self.run is not None and self.lens is None:
-            self.worker = self.compute_lens(self.loaded, self.text)
+            self.worker = self.compute_lens(self.loaded, self.run_text)
         if view == "positions":
             self.draw_positions()
 
