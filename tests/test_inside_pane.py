@@ -32,8 +32,17 @@ async def open_and_run(pilot, model: str, text: str = TEXT) -> InsidePane:  # ty
     pane.query_one("#inside-model", Input).value = model
     await pilot.press("ctrl+j")
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for(pilot, lambda: pane.run is not None or status(pilot.app).startswith("Error"))
     return pane
+
+
+async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app settle until ``predicate()`` holds (focus and redraws run a moment later)."""
+    waited = 0.0
+    await pilot.pause()
+    while not predicate() and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
 
 
 async def test_cursor_and_layer_head_keys_show_the_exact_weight(
@@ -45,6 +54,7 @@ async def test_cursor_and_layer_head_keys_show_the_exact_weight(
         run = pane.run
         assert run is not None and run.causal
         heatmap = pane.query_one("#view-attention", HeatMap)
+        await wait_for(pilot, lambda: app.focused is heatmap)
         assert app.focused is heatmap
         await pilot.press("down", "down", "right")
         assert heatmap.cursor == (2, 1)
@@ -170,3 +180,18 @@ async def test_show_target_and_help(inspect_models: InspectModels) -> None:
         await pilot.pause()
         help_text = str(app.screen.query_one("#help-pane").source)  # type: ignore[attr-defined]
         assert "第2章" in help_text and "eager" in help_text
+
+
+async def test_g_opens_the_views_glossary_term() -> None:
+    from studyllm_tui.core.glossary import load_glossary
+
+    app = StudyApp(Config(lang="en"), glossary=load_glossary(), only_tabs=("glossary", "inside"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.open_target("inside/positions")
+        await pilot.pause()
+        app.query_one("#positions-map").focus()
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "glossary"  # type: ignore[attr-defined]
+        term = app.query_one("#glossary-pane").current_term()  # type: ignore[attr-defined]
+        assert term is not None and term.id == "positional-encoding"

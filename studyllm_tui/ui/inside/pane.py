@@ -37,6 +37,13 @@ from studyllm_tui.ui.pane import describe_keys
 
 VIEWS = ("attention", "heads", "logit-lens", "positions", "embeddings")
 VIEW_KEYS = {"attention": "a", "heads": "h", "logit-lens": "l", "positions": "p", "embeddings": "e"}
+VIEW_TERMS = {  # the glossary term each view illustrates (g opens it)
+    "attention": "self-attention",
+    "heads": "multi-head-attention",
+    "logit-lens": "logits",
+    "positions": "positional-encoding",
+    "embeddings": "token-embedding",
+}
 VIEW_TITLES = {
     "attention": "inside.view_attention",
     "heads": "inside.view_heads",
@@ -62,6 +69,7 @@ def pane_keys() -> list[BindingType]:
         Binding("comma", "head(-1)", t("inside.head_down"), key_display=",", id="inside.head_down"),
         Binding("full_stop", "head(1)", t("inside.head_up"), key_display=".", id="inside.head_up"),
         Binding("m", "mean", t("inside.mean"), id="inside.mean"),
+        Binding("g", "glossary", t("inside.glossary"), id="inside.glossary"),
         Binding("v", "toggle_positions", t("inside.toggle_positions"), id="inside.positions"),
     ]  # fmt: skip
 
@@ -222,6 +230,12 @@ class InsidePane(InsideBase):
     def action_mean(self) -> None:
         self.head = None
         self.redraw()
+
+    async def action_glossary(self) -> None:
+        """Open the glossary entry of what the current view shows."""
+        term = VIEW_TERMS[self.view]
+        if self.study_app.glossary.get(term) is not None:
+            await self.study_app.open_term(term)
 
     def action_toggle_positions(self) -> None:
         self.model_positions = not self.model_positions
