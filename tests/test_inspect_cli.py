@@ -98,7 +98,7 @@ def test_positions_json(capsys) -> None:  # type: ignore[no-untyped-def]
     assert math.isclose(encoding[3][4], math.sin(3 / 10000 ** (4 / 6)), rel_tol=1e-12)
     assert math.isclose(encoding[3][5], math.cos(3 / 10000 ** (4 / 6)), rel_tol=1e-12)
     code, out, _ = _run(capsys, "--lang", "en", "inspect", "positions", "--length", "3")
-    assert code == 0 and "sin(pos / 10000^(2i/d))" in out
+    assert code == 0 and "sin(pos/10000^(2i/d))" in out
 
 
 def test_embeddings(capsys, inspect_models: InspectModels) -> None:  # type: ignore[no-untyped-def]

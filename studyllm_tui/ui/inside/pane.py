@@ -62,12 +62,12 @@ def pane_keys() -> list[BindingType]:
             Binding(key, f"view('{view}')", t(VIEW_TITLES[view]), show=False, id=f"inside.{view}")
             for view, key in VIEW_KEYS.items()
         ),
-        Binding("left_square_bracket", "layer(-1)", t("inside.layer_down"), key_display="[",
+        Binding("left_square_bracket", "layer(-1)", t("inside.layer"), show=False,
                 id="inside.layer_down"),
-        Binding("right_square_bracket", "layer(1)", t("inside.layer_up"), key_display="]",
+        Binding("right_square_bracket", "layer(1)", t("inside.layer"), key_display="[ ]",
                 id="inside.layer_up"),
-        Binding("comma", "head(-1)", t("inside.head_down"), key_display=",", id="inside.head_down"),
-        Binding("full_stop", "head(1)", t("inside.head_up"), key_display=".", id="inside.head_up"),
+        Binding("comma", "head(-1)", t("inside.head"), show=False, id="inside.head_down"),
+        Binding("full_stop", "head(1)", t("inside.head"), key_display=", .", id="inside.head_up"),
         Binding("m", "mean", t("inside.mean"), id="inside.mean"),
         Binding("g", "glossary", t("inside.glossary"), id="inside.glossary"),
         Binding("v", "toggle_positions", t("inside.toggle_positions"), id="inside.positions"),
