@@ -89,3 +89,40 @@ def inspect_models(tmp_path_factory: pytest.TempPathFactory) -> InspectModels:
         llama=build_llama(root / "llama"),
         bert=build_tiny_bert_mlm(root / "bert"),
     )
+
+
+async def wait_until(pilot, predicate, timeout: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+    """Let the app run until ``predicate()`` holds (focus, workers and redraws take a moment)."""
+    waited = 0.0
+    await pilot.pause()
+    while not predicate() and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    return bool(predicate())
+
+
+async def open_inside_and_run(pilot, model: str, text: str):  # type: ignore[no-untyped-def]
+    """F7, type the text and the model, ctrl+j, and wait for the run (or its error line)."""
+    from textual.widgets import Input, Static
+
+    from studyllm_tui.ui.inside import InsidePane
+
+    await pilot.press("f7")
+    assert await wait_until(pilot, lambda: bool(pilot.app.query(InsidePane)))
+    pane = pilot.app.query_one(InsidePane)
+    field = pane.query_one("#inside-text", Input)
+    field.value = text
+    pane.query_one("#inside-model", Input).value = model
+    field.focus()
+    assert await wait_until(pilot, lambda: pilot.app.focused is field)
+    await pilot.press("ctrl+j")
+    status = pane.query_one("#inside-status", Static)
+
+    def finished() -> bool:
+        line = str(status.render())
+        return pane.run is not None or line.startswith(("Error", "エラー"))
+
+    assert await wait_until(pilot, finished)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pane

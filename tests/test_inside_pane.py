@@ -15,7 +15,12 @@ from studyllm_tui.core.i18n import t
 from studyllm_tui.ui.inside import InsidePane
 from studyllm_tui.ui.inside.heads import HeadsGrid
 from studyllm_tui.ui.inside.heatmap import HeatMap
-from tests.inspect_fixtures import InspectModels, inspect_models  # noqa: F401
+from tests.inspect_fixtures import (  # noqa: F401
+    InspectModels,
+    inspect_models,
+    open_inside_and_run,
+    wait_until,
+)
 
 TEXT = "日本の首都は"
 
@@ -25,24 +30,12 @@ def status(app: StudyApp) -> str:
 
 
 async def open_and_run(pilot, model: str, text: str = TEXT) -> InsidePane:  # type: ignore[no-untyped-def]
-    await pilot.press("f7")
-    await pilot.pause()
-    pane = pilot.app.query_one(InsidePane)
-    pane.query_one("#inside-text", Input).value = text
-    pane.query_one("#inside-model", Input).value = model
-    await pilot.press("ctrl+j")
-    await pilot.app.workers.wait_for_complete()
-    await wait_for(pilot, lambda: pane.run is not None or status(pilot.app).startswith("Error"))
+    pane: InsidePane = await open_inside_and_run(pilot, model, text)
     return pane
 
 
 async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    """Let the app settle until ``predicate()`` holds (focus and redraws run a moment later)."""
-    waited = 0.0
-    await pilot.pause()
-    while not predicate() and waited < timeout:
-        await pilot.pause(0.05)
-        waited += 0.05
+    await wait_until(pilot, predicate, timeout)
 
 
 async def test_cursor_and_layer_head_keys_show_the_exact_weight(

@@ -8,7 +8,12 @@ from textual.widgets import Input
 
 from studyllm_tui.app import StudyApp
 from studyllm_tui.core.config import Config
-from tests.inspect_fixtures import InspectModels, inspect_models  # noqa: F401
+from tests.inspect_fixtures import (  # noqa: F401
+    InspectModels,
+    inspect_models,
+    open_inside_and_run,
+    wait_until,
+)
 
 VIEW_KEYS = {"attention": "a", "heads": "h", "logit-lens": "l", "positions": "p", "embeddings": "e"}
 
@@ -20,23 +25,27 @@ def test_inside_view(snap_compare, inspect_models: InspectModels, monkeypatch, v
     model = "./gpt2" if view == "positions" else "./llama"
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press("f7")
-        await pilot.pause()
-        pilot.app.query_one("#inside-text", Input).value = "日本の首都は東京です"
-        pilot.app.query_one("#inside-model", Input).value = model
-        await pilot.press("ctrl+j")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        pane = await open_inside_and_run(pilot, model, "日本の首都は東京です")
+        assert pane.run is not None
         await pilot.press(VIEW_KEYS[view])
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("down", "right")
+        target = pane.query_one(pane.view_widget())
+        assert await wait_until(pilot, lambda: pilot.app.focused is target)
+        if view == "logit-lens":
+            assert await wait_until(pilot, lambda: pane.lens is not None)
         if view == "positions":
             await pilot.press("v")
+            assert await wait_until(
+                pilot,
+                lambda: (
+                    "learned" in str(pane.query_one("#inside-title").render())
+                    or "学習" in str(pane.query_one("#inside-title").render())
+                ),
+            )
+        await pilot.press("down", "right")
         await pilot.app.workers.wait_for_complete()
         for area in pilot.app.query(Input):
             area.cursor_blink = False
-        await pilot.pause(0.2)
+        await pilot.pause(0.3)
 
     app = StudyApp(
         Config(lang="ja" if size[0] == 80 else "en", device="cpu"), only_tabs=("glossary", "inside")

@@ -57,7 +57,8 @@ def pane_keys() -> list[BindingType]:
     return [
         Binding("ctrl+enter", "run", t("inside.run"), priority=True, id="inside.run"),
         Binding("ctrl+j", "run", t("inside.run"), show=False, priority=True, id="inside.run_j"),
-        Binding("ctrl+n", "next_view", t("inside.next_view"), priority=True, id="inside.next"),
+        Binding("ctrl+n", "next_view", t("inside.next_view"), show=False, priority=True,
+                id="inside.next"),
         *(
             Binding(key, f"view('{view}')", t(VIEW_TITLES[view]), show=False, id=f"inside.{view}")
             for view, key in VIEW_KEYS.items()
@@ -69,7 +70,7 @@ def pane_keys() -> list[BindingType]:
         Binding("comma", "head(-1)", t("inside.head"), show=False, id="inside.head_down"),
         Binding("full_stop", "head(1)", t("inside.head"), key_display=", .", id="inside.head_up"),
         Binding("m", "mean", t("inside.mean"), id="inside.mean"),
-        Binding("g", "glossary", t("inside.glossary"), id="inside.glossary"),
+        Binding("g", "glossary", t("inside.glossary"), show=False, id="inside.glossary"),
         Binding("v", "toggle_positions", t("inside.toggle_positions"), id="inside.positions"),
     ]  # fmt: skip
 
