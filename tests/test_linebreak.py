@@ -1,4 +1,4 @@
-"""core.linebreak: wrapping in terminal cells with the basic Japanese line-breaking rules."""
+"""studyllm_tui.linebreak: wrapping in terminal cells with the basic Japanese line-breaking rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from studyllm_tui.core.linebreak import NO_END, NO_START, wrap
+from studyllm_tui.linebreak import NO_END, NO_START, wrap
 
 
 def test_english_breaks_at_spaces() -> None:

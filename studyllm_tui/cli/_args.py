@@ -61,12 +61,12 @@ class CellHelpFormatter(argparse.HelpFormatter):
     """Help wrapped in terminal cells with Japanese line-breaking rules (argparse counts len())."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        from studyllm_tui.core.linebreak import wrap
+        from studyllm_tui.linebreak import wrap
 
         return wrap(text, width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        from studyllm_tui.core.linebreak import wrap
+        from studyllm_tui.linebreak import wrap
 
         return "\n".join(indent + line for line in wrap(text, width))
 

@@ -1,4 +1,4 @@
-"""Wrapping text in terminal cells, Japanese included (basic 禁則処理).
+"""Wrapping text in terminal cells, Japanese included (basic 禁則処理), for the CLI and the UI.
 
 :func:`wrap` breaks between words at spaces and between any two wide (CJK) characters, since
 Japanese has no spaces; widths are terminal cells (a wide character is two), so a line never
