@@ -35,7 +35,12 @@ from studyllm_tui.core.problems import Problem
 
 def build_parser() -> argparse.ArgumentParser:
     parser = CliParser(prog="studyllm-tui", description=t("cli.description"))
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=t("cli.argparse_version"),
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang"))
     parser.add_argument(
         "--config", type=Path, metavar="PATH", help=t("cli.help_config", path=paths.config_file())

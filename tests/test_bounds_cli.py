@@ -73,8 +73,10 @@ def test_bpe_reads_only_regular_files(tmp_path: Path, capsys, make, words: str) 
 def test_bpe_merges_out_of_range_is_a_usage_error(tmp_path: Path, capsys, merges: str) -> None:
     file = tmp_path / "c.tsv"
     file.write_text("たのしい\t6\n", encoding="utf-8")
-    assert main(["--lang", "en", "bpe", str(file), "--merges", merges]) == 2
-    assert "--merges must be from 0 to 2,000" in _one_line(capsys.readouterr().err)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--lang", "en", "bpe", str(file), "--merges", merges])
+    assert exit_info.value.code == 2
+    assert "argument --merges: must be from 0 to 2,000" in _one_line(capsys.readouterr().err)
 
 
 def test_bpe_count_of_thousands_of_digits(tmp_path: Path, capsys) -> None:

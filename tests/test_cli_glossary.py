@@ -64,5 +64,7 @@ def test_check_includes_user_files(
     small_shipped: Path, user_data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_glossary(user_data_dir / "glossary", "terms:\n  - {id: x}\n", "mine.yaml")
-    assert main(["glossary", "check"]) == 1
+    assert main(["--lang", "en", "glossary", "check"]) == 1
     assert "mine.yaml:2: x: missing or empty field(s)" in capsys.readouterr().out
+    assert main(["--lang", "ja", "glossary", "check"]) == 1
+    assert "mine.yaml:2: x: 必須のフィールドがないか空です" in capsys.readouterr().out

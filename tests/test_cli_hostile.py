@@ -251,3 +251,18 @@ def test_prompt_remote_error_and_own_input_are_clean(
     code, output = call(args, capsys)
     assert code == 1
     assert_clean(output)
+
+
+@pytest.mark.parametrize("offset", [0, 1], ids=["esc-starts-a-chunk", "esc-split-from-its-tail"])
+@pytest.mark.parametrize("chat", [False, True], ids=["completions", "chat"])
+def test_prompt_streamed_echo_is_clean(offset: int, chat: bool, server: FakeServer, capsys) -> None:
+    """The answer is echoed as it streams (2 characters a chunk): an escape sequence spread
+    over several chunks, ESC alone at the end of one, still never reaches the terminal."""
+    server.answer = "答" + "!" * offset + "\x1b]0;x\x07" + "\x1b[2J" + "\x9b" + "了"
+    extra = ["--format", "chat"] if chat else []
+    code, output = call(_remote(server, "quiz", "--mode", "zero", *extra, "問題"), capsys)
+    assert code == 0
+    assert_clean(output)
+    assert "␛]0;x␇␛[2J<U+009B>了" in output
+    streamed = [r for r in server.requests if r[1].get("stream")]
+    assert streamed, "the answer was not streamed"

@@ -166,3 +166,66 @@ def test_help_headings_in_japanese(capsys) -> None:
     assert code == 0 and out.startswith("使い方: ") and "位置引数" in out
     code, out, _ = call(["--lang", "en", "glossary", "--help"], capsys)
     assert out.startswith("usage: ") and english(out)
+
+
+def _commands() -> list[list[str]]:
+    """Every sub-command and sub-sub-command of the parser, found by walking it."""
+    import argparse
+
+    from studyllm_tui.__main__ import build_parser
+
+    found: list[list[str]] = [[]]
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append([*path, name])
+                    walk(sub, [*path, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+COMMANDS = _commands()
+# Data in help text: the book's title, names of tasks and tokenizers are not sentences.
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?: [a-z]{2,}){2,}\b")
+
+
+def test_every_command_is_walked() -> None:
+    names = {" ".join(command) for command in COMMANDS}
+    assert {"bpe", "tokenize", "study due", "study import", "glossary check", "prompt"} <= names
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_help_in_english(command: list[str], capsys) -> None:
+    code, out, _ = call(["--lang", "en", *command, "--help"], capsys)
+    assert code == 0 and out.startswith("usage: studyllm-tui")
+    assert english(out, "大規模言語モデル入門"), out
+    helps = [line for line in out.splitlines() if line.startswith("  -") or line.startswith("    ")]
+    assert helps
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_help_in_japanese(command: list[str], capsys) -> None:
+    from rich.cells import cell_len
+
+    code, out, _ = call(["--lang", "ja", *command, "--help"], capsys)
+    assert code == 0 and out.startswith("使い方: studyllm-tui " + " ".join(command))
+    assert "位置引数" in out or "オプション" in out
+    usage, _, rest = out.partition("\n\n")
+    for line in rest.splitlines():
+        assert not ENGLISH_SENTENCE.search(line), line
+        assert cell_len(line) <= 80 or " " not in line.strip(), line  # wrapped in cells
+        assert line.strip()[:1] not in tuple("、。）」"), line  # no line starts with these
+    assert JAPANESE.search(rest)
+    assert "udyllm" not in usage.replace("studyllm", "")  # the prefix cuts nothing of prog
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c], ids=" ".join)
+def test_usage_error_in_both_languages(command: list[str], capsys) -> None:
+    code, _, err = call(["--lang", "en", *command, "--no-such-option"], capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and english(err), err
+    code, _, err = call(["--lang", "ja", *command, "--no-such-option"], capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and JAPANESE.search(err), err
+    assert "unrecognized" not in err and "see " not in err

@@ -8,8 +8,16 @@ from textwrap import dedent
 import pytest
 
 from studyllm_tui.__main__ import main
+from studyllm_tui.core import i18n
 from studyllm_tui.core.glossary import load_glossary, load_glossary_files
 from studyllm_tui.core.glossary.lint import lint
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """The problems below are matched in English (``glossary_check`` area of the catalogue)."""
+    i18n.set_language("en")
+
 
 GOOD = """\
   - id: alpha
@@ -144,15 +152,22 @@ def test_house_rules_apply_only_to_the_house_files(tmp_path: Path) -> None:
 
 def test_check_command_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, GOOD.replace("aliases: [α項]", "aliases: [Beta]"))
-    assert main(["glossary", "check", str(path)]) == 1
+    assert main(["--lang", "ja", "glossary", "check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert f"{path}:6: alpha: 名前 'Beta' は beta も指しています" in captured.out
+    assert "問題 2 件" in captured.err  # the summary, in the UI language
+    assert "also names" not in captured.out
+    assert main(["--lang", "en", "glossary", "check", str(path)]) == 1
     captured = capsys.readouterr()
     assert f"{path}:6: alpha: the name 'Beta' also names beta" in captured.out
-    assert "問題 2 件" in captured.err  # the summary, in the UI language (ja by default)
+    assert "2 problem(s)" in captured.err
 
 
 def test_check_command_reports_an_unknown_try_target(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, GOOD.replace("    book: outside\n", "    book: outside\n    try: inside/nowhere\n"))
-    assert main(["glossary", "check", str(path)]) == 1
+    assert main(["--lang", "en", "glossary", "check", str(path)]) == 1
     assert "unknown try target 'inside/nowhere'" in capsys.readouterr().out
+    assert main(["--lang", "ja", "glossary", "check", str(path)]) == 1
+    assert "知らない try の行き先です: 'inside/nowhere'" in capsys.readouterr().out

@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
+import pytest
+
+from studyllm_tui.core import i18n
 from studyllm_tui.core.glossary import load_glossary, load_glossary_files
 from tests.glossary_fixtures import write_glossary
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """The messages below are matched in English (``glossary_check`` area of the catalogue)."""
+    i18n.set_language("en")
 
 
 def load(folder: Path, text: str):
@@ -146,3 +155,29 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00bad")
     glossary = load_glossary_files([[path]])
     assert glossary.problems and "UTF-8" in glossary.problems[0].message
+
+
+def test_problems_speak_the_ui_language(tmp_path: Path) -> None:
+    """The same mistakes in Japanese, FILE:LINE kept (issue 10: one language at a time)."""
+    text = dedent(
+        """\
+        terms:
+          - id: a
+            ja: あ
+            reading: abc
+            en: A
+            category: cooking
+            summary: s
+            body: b
+            colour: red
+            related: [zzz]
+        """
+    )
+    i18n.set_language("ja")
+    problems = [str(p) for p in load(tmp_path, text).problems]
+    assert any(":9: 知らないフィールドです: 'colour'" in p for p in problems), problems
+    assert any(":6: a: 知らない分類です: 'cooking'" in p for p in problems), problems
+    i18n.set_language("en")
+    problems = [str(p) for p in load(tmp_path / "en", text).problems]
+    assert any(":9: unknown field 'colour'" in p for p in problems), problems
+    assert any(":6: a: unknown category 'cooking'" in p for p in problems), problems

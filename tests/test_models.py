@@ -12,13 +12,12 @@ import pytest
 
 from studyllm_tui.core.i18n import set_language
 from studyllm_tui.core.jobs import Cancelled
-from studyllm_tui.core.models import ModelLoadError, ModelManager, generation, get_manager
+from studyllm_tui.core.models import ModelLoadError, ModelManager, get_manager, token_text
 from studyllm_tui.core.models.align import align_tokens, normalize
 from studyllm_tui.core.models.generation import (
     GenerationSettings,
     generate_steps,
     next_token_candidates,
-    split_utf8,
     stream_generate,
 )
 from studyllm_tui.core.models.results import SUMMARY_PRESETS
@@ -29,6 +28,7 @@ from studyllm_tui.core.models.runners import (
     run_ner,
     run_task,
 )
+from studyllm_tui.core.models.token_text import split_utf8
 from tests.tiny_models import NER_LABELS, NER_TYPES, tiny_config, tiny_models  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -219,7 +219,7 @@ def test_greedy_stream_matches_raw_generate(manager):
     pieces = list(stream_generate(loaded, prompt, max_new_tokens=12, temperature=0))
     special = set(loaded.tokenizer.all_special_ids)
     data = b"".join(
-        generation._token_bytes(loaded.tokenizer, i) or b"" for i in raw_ids if i not in special
+        token_text.token_bytes(loaded.tokenizer, i) or b"" for i in raw_ids if i not in special
     )
     assert data.decode("utf-8", "replace") == loaded.tokenizer.decode(
         raw_ids, skip_special_tokens=True
@@ -243,20 +243,20 @@ def test_split_utf8_shows_impossible_bytes_as_hex() -> None:
 
 
 def _byte_ids(tokenizer, data: bytes) -> list[int]:
-    table = {byte: char for char, byte in generation._byte_decoder().items()}
+    table = {byte: char for char, byte in token_text.byte_decoder().items()}
     return [tokenizer.convert_tokens_to_ids(table[byte]) for byte in data]
 
 
 def test_text_tracker_holds_partial_characters_and_shows_bad_bytes(manager):
     tokenizer = manager.load("generate").tokenizer
-    tracker = generation._TextTracker(tokenizer)
+    tracker = token_text.TextTracker(tokenizer)
     pieces = [tracker.add(i) for i in _byte_ids(tokenizer, "あ".encode())]
     assert pieces == ["", "", "あ"]
     assert [tracker.add(i) for i in _byte_ids(tokenizer, b"\xffa")] == ["<ff>", "a"]
     assert tracker.add(_byte_ids(tokenizer, b"\xe3")[0]) == ""
     assert tracker.flush() == "<e3>"
     # a candidate that is part of a character shows its bytes, never U+FFFD
-    label = generation.token_label(tokenizer, _byte_ids(tokenizer, b"\xe3")[0])
+    label = token_text.token_label(tokenizer, _byte_ids(tokenizer, b"\xe3")[0])
     assert label == "<e3>"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from studyllm_tui.core import i18n
 from studyllm_tui.core.prompts import load_prompt_tasks
 from studyllm_tui.core.prompts.loader import load_task_files
 from studyllm_tui.core.prompts.model import char_f1, normalize_answer
@@ -119,9 +120,15 @@ def test_broken_files_give_file_line_problems(
 def test_duplicate_id_in_one_layer(tmp_path: Path) -> None:
     first = write(tmp_path, "a.yaml", GOOD)
     second = write(tmp_path, "b.yaml", GOOD)
+    i18n.set_language("en")
     library = load_task_files([[first, second]])
     assert [str(p) for p in library.problems] == [
         f"{second}:1: duplicate id 'mini' (first defined at {first}:1)"
+    ]
+    i18n.set_language("ja")
+    library = load_task_files([[first, second]])
+    assert [str(p) for p in library.problems] == [
+        f"{second}:1: ID 'mini' が重複しています（最初の定義は {first}:1）"
     ]
     assert len(library) == 1
 

@@ -13,7 +13,7 @@ import pytest
 from studyllm_tui.__main__ import main
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.jobs import no_progress
-from studyllm_tui.core.models.generation import _token_bytes, split_utf8
+from studyllm_tui.core.models.token_text import split_utf8, token_bytes
 from studyllm_tui.core.prompts import (
     BackendError,
     assemble,
@@ -82,7 +82,7 @@ def test_generation_matches_greedy_decoding(tiny_gpt2: Path, tasks: dict[str, Pr
             pad_token_id=tokenizer.eos_token_id,
         )
     new_ids = [i for i in out[0, ids.shape[1] :].tolist() if i not in tokenizer.all_special_ids]
-    data = b"".join(_token_bytes(tokenizer, i) or b"" for i in new_ids)
+    data = b"".join(token_bytes(tokenizer, i) or b"" for i in new_ids)
     assert data.decode("utf-8", "replace") == tokenizer.decode(new_ids)
     expected = split_utf8(data, final=True)[0]  # bytes that are not UTF-8 show as <xx>
     # the stream shows each token's undecodable bytes as they come: <bc 9a><bc 9a> for <bc 9a bc 9a>

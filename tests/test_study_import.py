@@ -170,7 +170,7 @@ def test_undecodable_oversized_and_special_files(store, tmp_path: Path, monkeypa
     monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 100)
     big = tmp_path / "big.json"
     big.write_text(json.dumps(export(notes=[{"term_id": "a", "text": "x" * 200}])))
-    with pytest.raises(ExchangeError, match="too large"):
+    with pytest.raises(ExchangeError, match="too big"):
         import_json(store, big)
     with pytest.raises(ExchangeError, match="not a regular file"):
         import_json(store, Path("/dev/zero"))

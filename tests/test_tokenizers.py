@@ -213,8 +213,30 @@ def test_hub_id_offline_and_not_cached_fails_fast():
 
 @pytest.mark.parametrize("name", ["/no/such/folder", "not a tokenizer name"])
 def test_bad_names_get_a_message(name):
+    from studyllm_tui.core import i18n
+
+    with pytest.raises(TokenizerError, match="そのフォルダはなく"):
+        load_tokenizer(name)
+    i18n.set_language("en")
     with pytest.raises(TokenizerError, match="no such folder"):
         load_tokenizer(name)
+
+
+def test_hf_tokenizer_label_speaks_the_ui_language(tmp_path):
+    from studyllm_tui.core import i18n
+    from studyllm_tui.core.tokenizers.base import describe
+    from studyllm_tui.core.tokenizers.gpt2 import gpt2_folder
+
+    folder = str(gpt2_folder())
+    adapter = load_tokenizer(folder)
+    kind = type(adapter.tokenizer).__name__  # type: ignore[attr-defined]
+    assert describe(adapter) == f"{folder}（{kind}、語彙 50,257）"
+    i18n.set_language("en")
+    assert describe(adapter) == f"{folder} ({kind}, vocabulary 50,257)"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(TokenizerError, match="no tokenizer files here"):
+        load_tokenizer(str(empty))
 
 
 def test_cli_tokenize_json(capsys):

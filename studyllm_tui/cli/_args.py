@@ -57,8 +57,29 @@ def speak_argparse_in_ui_language() -> None:
     argparse._ = _argparse_words  # type: ignore[attr-defined]
 
 
+class CellHelpFormatter(argparse.HelpFormatter):
+    """Help wrapped in terminal cells with Japanese line-breaking rules (argparse counts len())."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from studyllm_tui.linebreak import wrap
+
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        from studyllm_tui.linebreak import wrap
+
+        return "\n".join(indent + line for line in wrap(text, width))
+
+
 class CliParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line: ``studyllm-tui: MESSAGE (see PROG --help)``."""
+    """An ArgumentParser whose errors are one line: ``studyllm-tui: MESSAGE (see PROG --help)``.
+
+    Help is wrapped by :class:`CellHelpFormatter` (sub-parsers get it too).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", CellHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         from studyllm_tui.cli._output import safe

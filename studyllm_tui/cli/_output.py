@@ -90,20 +90,19 @@ class ProgressLine:
     def __call__(self, progress: Any) -> None:
         if not self.interactive:
             return
-        from studyllm_tui.core.i18n import t
-
-        key = f"tasks.stage_{progress.stage}"
-        stage = t(key)
-        stage = progress.stage if stage == key else stage
-        fraction = progress.fraction
-        percent = f" {fraction * 100:5.1f}%" if fraction is not None else ""
-        prefix = f"{self.label}: " if self.label else ""
-        line = safe(f"{prefix}{stage}{percent} {progress.detail}", one_line=True)
+        line = safe(self.describe(progress), one_line=True)
         line = _fit(line, self.WIDTH)
         if line != self.last:
             sys.stderr.write("\r" + line + " " * max(0, self.WIDTH - _cells(line)))
             sys.stderr.flush()
             self.last = line
+
+    def describe(self, progress: Any) -> str:
+        """The line for ``progress``: stage and part names in the UI language, as in the app."""
+        from studyllm_tui.core.hub import describe_progress
+
+        prefix = f"{self.label}: " if self.label else ""
+        return prefix + describe_progress(progress)
 
     def clear(self) -> None:
         if self.interactive and self.last:

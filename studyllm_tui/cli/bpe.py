@@ -4,30 +4,38 @@ from __future__ import annotations
 
 import argparse
 
-from studyllm_tui.cli import fail, print_json
+from studyllm_tui.cli import fail, out, print_json
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 
 MAX_MERGES = 2_000  # each merge recounts the corpus (at most 200,000 characters)
 
 
+def _merges(text: str) -> int:
+    """``--merges``: 0 to :data:`MAX_MERGES` (a usage error, in the UI language, otherwise)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.err_not_integer", value=text)) from None
+    if not 0 <= value <= MAX_MERGES:
+        raise argparse.ArgumentTypeError(t("tokenizer.cli_merges_range", most=f"{MAX_MERGES:,}"))
+    return value
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "bpe",
-        help="train BPE (or WordPiece) step by step on word counts",
-        description=(
-            "FILE holds WORD<TAB>COUNT lines, or plain text (split into words by MeCab and "
-            "counted); - reads stdin. Prints every merge, the vocabulary and each word's split."
-        ),
+        "bpe", help=t("cli.help_bpe"), description=t("cli.help_bpe_description")
     )
-    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("file", metavar="FILE", help=t("cli.help_bpe_file"))
     parser.add_argument(
-        "--merges", type=int, default=10, metavar="N", help="merges to make (default 10)"
+        "--merges",
+        type=_merges,
+        default=10,
+        metavar="N",
+        help=t("cli.help_bpe_merges", most=f"{MAX_MERGES:,}"),
     )
-    parser.add_argument(
-        "--wordpiece", action="store_true", help="WordPiece's score instead of counts"
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--wordpiece", action="store_true", help=t("cli.help_bpe_wordpiece"))
+    parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
     parser.set_defaults(func=run)
 
 
@@ -36,8 +44,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.files import CORPUS_LIMIT, FileReadError, read_stdin_text, read_text_file
     from studyllm_tui.core.safetext import visible
 
-    if not 0 <= args.merges <= MAX_MERGES:
-        return fail(t("tokenizer.cli_merges_range", most=f"{MAX_MERGES:,}"), 2)
     try:  # a regular file (or stdin) of at most 50 MB, UTF-8
         if args.file == "-":
             text = read_stdin_text(CORPUS_LIMIT)
@@ -77,11 +83,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
             count=row.count,
             score=score,
         )
-        print(line)
+        out(line)
     if len(stepper.steps) < args.merges:
-        print(t("tokenizer.cli_no_pairs_left", made=len(stepper.steps)))
+        out(t("tokenizer.cli_no_pairs_left", made=len(stepper.steps)))
     vocab = stepper.vocab()
-    print(t("tokenizer.cli_vocab", size=len(vocab), symbols=" ".join(show(v) for v in vocab)))
+    out(t("tokenizer.cli_vocab", size=len(vocab), symbols=" ".join(show(v) for v in vocab)))
     for word, pieces in segmentation.items():
-        print(f"{show(word)}\t{counts[word]}\t{' '.join(show(piece) for piece in pieces)}")
+        out(f"{show(word)}\t{counts[word]}\t{' '.join(show(piece) for piece in pieces)}")
     return 0

@@ -17,18 +17,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="glossary_command", metavar="ACTION", required=True)
 
     search = commands.add_parser("search", help=t("cli.help_glossary_search"))
-    search.add_argument("query", metavar="QUERY", type=text_arg)
-    search.add_argument("--limit", type=count_arg(1, 1000), default=10, metavar="N")
+    search.add_argument("query", metavar="QUERY", type=text_arg, help=t("cli.help_search_query"))
+    search.add_argument(
+        "--limit",
+        type=count_arg(1, 1000),
+        default=10,
+        metavar="N",
+        help=t("cli.help_search_limit"),
+    )
     search.add_argument("--json", action="store_true", help=t("cli.help_json"))
     search.set_defaults(func=run_search)
 
     show = commands.add_parser("show", help=t("cli.help_glossary_show"))
-    show.add_argument("id", metavar="ID", type=text_arg)
+    show.add_argument("id", metavar="ID", type=text_arg, help=t("cli.help_show_id"))
     show.add_argument("--json", action="store_true", help=t("cli.help_json"))
     show.set_defaults(func=run_show)
 
     check = commands.add_parser("check", help=t("cli.help_glossary_check"))
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help=t("cli.help_check_paths")
+    )
     check.set_defaults(func=run_check)
 
 

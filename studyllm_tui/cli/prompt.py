@@ -19,15 +19,25 @@ class _IntermixedParser(CliParser):
     """Lets INPUT come after the options (``prompt quiz --mode few 問題文``)."""
 
     _inside = False
+    _capturing = False
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         if self._inside:
             return super().parse_known_args(args, namespace)
-        self._inside = True
+        self._inside = self._capturing = True
         try:
             return self.parse_known_intermixed_args(args, namespace)
         finally:
-            self._inside = False
+            self._inside = self._capturing = False
+
+    def format_usage(self) -> str:
+        """argparse's intermixed parsing keeps ``format_usage()[7:]``, as if the prefix were
+        ``usage: ``; the first call inside it gets that prefix, so a Japanese one is not cut."""
+        usage = super().format_usage()
+        if self._capturing:
+            self._capturing = False
+            usage = "usage: " + usage.removeprefix(t("cli.argparse_usage"))
+        return usage
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=seed_int, default=0, metavar="S", help=t("cli.help_seed"))
     parser.add_argument("--examples", metavar="I,J,..", type=text_arg, help=t("cli.help_examples"))
     parser.add_argument(
-        "--format", dest="fmt", choices=("plain", "alpaca", "chat"), default="plain"
+        "--format",
+        dest="fmt",
+        choices=("plain", "alpaca", "chat"),
+        default="plain",
+        help=t("cli.help_format"),
     )
     parser.add_argument(
         "--model",

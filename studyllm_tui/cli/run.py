@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--model", dest="model", metavar="ID_OR_PATH", type=text_arg, help=t("cli.help_run_model")
     )
     parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", type=text_arg)
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", type=text_arg, help=t("cli.help_run_inputs")
+    )
     parser.set_defaults(func=run)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 
-from studyllm_tui.cli import fail, print_json
+from studyllm_tui.cli import fail, out, print_json
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.safetext import visible
@@ -22,30 +22,24 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("study", help="spaced repetition: what is due, statistics, backups")
+    parser = subparsers.add_parser("study", help=t("cli.help_study"))
     commands = parser.add_subparsers(dest="study_command", metavar="ACTION", required=True)
 
-    due = commands.add_parser("due", help="the cards due now and today's new cards")
-    due.add_argument("--json", action="store_true", help="print JSON")
+    due = commands.add_parser("due", help=t("cli.help_study_due"))
+    due.add_argument("--json", action="store_true", help=t("cli.help_json"))
     due.set_defaults(func=run_due)
 
-    stats = commands.add_parser("stats", help="reviews per day, retention, due forecast")
-    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats = commands.add_parser("stats", help=t("cli.help_study_stats"))
+    stats.add_argument("--json", action="store_true", help=t("cli.help_json"))
     stats.set_defaults(func=run_stats)
 
-    export = commands.add_parser(
-        "export", help="write progress, bookmarks and notes to FILE (.json; .tsv for Anki)"
-    )
-    export.add_argument("file", type=Path, metavar="FILE")
-    export.add_argument(
-        "--format",
-        choices=("json", "anki"),
-        help="json (everything, re-importable) or anki (cards as TSV); default from the suffix",
-    )
+    export = commands.add_parser("export", help=t("cli.help_study_export"))
+    export.add_argument("file", type=Path, metavar="FILE", help=t("cli.help_study_export_file"))
+    export.add_argument("--format", choices=("json", "anki"), help=t("cli.help_study_format"))
     export.set_defaults(func=run_export)
 
-    importer = commands.add_parser("import", help="merge a JSON export into the database")
-    importer.add_argument("file", type=Path, metavar="FILE")
+    importer = commands.add_parser("import", help=t("cli.help_study_import"))
+    importer.add_argument("file", type=Path, metavar="FILE", help=t("cli.help_study_import_file"))
     importer.set_defaults(func=run_import)
 
 
@@ -132,15 +126,15 @@ def run_due(args: argparse.Namespace, config: Config) -> int:
             }
         )
         return 0
-    print(t("study.cli_due", due=len(queue.due), new=len(queue.new)))
+    out(t("study.cli_due", due=len(queue.due), new=len(queue.new)))
     for spec in queue.due:
         row = rows.get(spec.id)
         when = _when(row.card.due) if row else ""
         first_line = spec.prompt.splitlines()[0] if spec.prompt else ""
         card_id = visible(spec.id, keep_newlines=False)
-        print(f"  {when}  {_pad(card_id, 40)} {visible(first_line, keep_newlines=False)}")
+        out(f"  {when}  {_pad(card_id, 40)} {visible(first_line, keep_newlines=False)}")
     if not queue.due and queue.next_due is not None:
-        print(t("study.next_due", when=_when(queue.next_due)))
+        out(t("study.next_due", when=_when(queue.next_due)))
     return 0
 
 
@@ -170,11 +164,11 @@ def run_stats(args: argparse.Namespace, config: Config) -> int:
         ),
     ]
     for key, value in lines:
-        print(t("study.cli_stat_line", label=t(key), value=value))
+        out(t("study.cli_stat_line", label=t(key), value=value))
     for title, rows in (("study.chart_per_day", stats.per_day), ("study.chart_forecast", stats.forecast)):
-        print(f"\n{t(title)}")
+        out(f"\n{t(title)}")
         for line in bar_chart([(day_label(d, stats.today), n) for d, n in rows]):
-            print(f"  {line}")
+            out(f"  {line}")
     return 0
 
 
@@ -190,12 +184,12 @@ def run_export(args: argparse.Namespace, config: Config) -> int:
     where = visible(str(args.file), keep_newlines=False)
     if fmt == "anki":
         done = export_anki_tsv(_cards(config), args.file)
-        print(
+        out(
             t("study.cli_exported_anki", count=done.counts["cards"], path=where, how=_how(done.replaced))
         )
         return 0
     done = export_json(_open(), args.file)
-    print(t("study.cli_exported_json", **done.counts, path=where, how=_how(done.replaced)))
+    out(t("study.cli_exported_json", **done.counts, path=where, how=_how(done.replaced)))
     return 0
 
 
@@ -207,7 +201,7 @@ def run_import(args: argparse.Namespace, config: Config) -> int:
     if is_anki_path(args.file):
         return fail(t("study.import_tsv", path=where))
     summary = import_json(_open(), args.file)
-    print(
+    out(
         t(
             "study.cli_imported",
             path=where,

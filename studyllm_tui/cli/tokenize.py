@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from studyllm_tui.cli import fail, print_json
+from studyllm_tui.cli import fail, out, print_json
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 
@@ -14,12 +14,7 @@ DEFAULT_TOKENIZERS = ("mecab", "gpt2", "wordpiece-ja", "unigram-ja", "bpe-ja")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "tokenize",
-        help="split TEXT with several tokenizers",
-        description=(
-            "Split TEXT with each tokenizer. NAME: mecab, gpt2, wordpiece-ja, unigram-ja, "
-            "bpe-ja (trained locally on the shipped corpus), or a Hugging Face id or folder."
-        ),
+        "tokenize", help=t("cli.help_tokenize"), description=t("cli.help_tokenize_description")
     )
     parser.add_argument(
         "--tokenizer",
@@ -28,10 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="a tokenizer to use (may repeat; default: the config's, else all built-in ones)",
+        help=t("cli.help_tokenize_tokenizer"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("text", metavar="TEXT", help="the text; - reads stdin")
+    parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    parser.add_argument("text", metavar="TEXT", help=t("cli.help_tokenize_text"))
     parser.set_defaults(func=run)
 
 
@@ -76,7 +71,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         count = len(result)
         ratio = f"{result.chars_per_token:.2f}" if count else "-"
         label = one_line(describe(adapter))
-        print(
+        out(
             t(
                 "tokenizer.cli_tokens_line",
                 name=one_line(name),
@@ -85,5 +80,5 @@ def run(args: argparse.Namespace, config: Config) -> int:
                 label=label,
             )
         )
-        print("  " + " | ".join(visible(result.info(i).display) for i in range(count)))
+        out("  " + " | ".join(visible(result.info(i).display) for i in range(count)))
     return status

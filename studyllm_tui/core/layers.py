@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.problems import Problem
 
 
@@ -52,8 +53,11 @@ def merge_layers(
                         Problem(
                             file,
                             entry.line,
-                            f"duplicate id {entry.id!r} "
-                            f"(first defined at {first.source}:{first.line})",
+                            t(
+                                "files.duplicate_id",
+                                id=entry.id,
+                                first=f"{first.source}:{first.line}",
+                            ),
                         )
                     )
                     continue

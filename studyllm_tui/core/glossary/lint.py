@@ -16,17 +16,17 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from studyllm_tui.core.files import FileReadError, read_text_file
 from studyllm_tui.core.glossary.loader import OUTSIDE_BOOKS
 from studyllm_tui.core.glossary.model import Glossary, Term
 from studyllm_tui.core.glossary.search import fold
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.problems import Problem
 
 _CJK = "\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
 _LETTERS = "\u300c-\u300f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"  # kana, kanji, 「」『』
 # A half-width bracket next to a Japanese letter, or around Japanese text ("f(x)。" is fine).
-HALF_WIDTH_BRACKET = re.compile(
-    rf"[{_LETTERS}][()]|[()][{_LETTERS}]|\([^()`]*[{_CJK}][^()`]*\)"
-)
+HALF_WIDTH_BRACKET = re.compile(rf"[{_LETTERS}][()]|[()][{_LETTERS}]|\([^()`]*[{_CJK}][^()`]*\)")
 # Remarks on the seed notes a reader never saw ("the seed says ..."); the random seed is fine.
 SEED_REMARK = re.compile(
     r"(?<!乱数の)(?<!乱数)シード(?!値)|メモ(?!リ)|ノート(?!ブック|PC|パソコン)"
@@ -73,9 +73,9 @@ class _Lines:
         if source is None:
             return 0
         if source not in self.files:
-            try:
-                self.files[source] = source.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
+            try:  # bounded, regular files only, like the loader
+                self.files[source] = read_text_file(source).splitlines()
+            except FileReadError:
                 self.files[source] = []
         text = self.files[source]
         start = max(term.line - 1, 0)
@@ -105,8 +105,7 @@ def _names(glossary: Glossary, lines: _Lines) -> list[Problem]:
                 Problem(
                     term.source or Path("?"),
                     lines.find(term, name),
-                    f"{term_id}: the name {name!r} also names {others} "
-                    "(an alias names exactly one term)",
+                    t("glossary_check.name_shared", id=term_id, name=name, others=others),
                 )
             )
     return problems
@@ -133,37 +132,31 @@ def _house_rules(term: Term, glossary: Glossary, lines: _Lines) -> list[Problem]
     source = term.source or Path("?")
     problems: list[Problem] = []
 
-    def add(line: int, message: str) -> None:
-        problems.append(Problem(source, line, f"{term.id}: {message}"))
+    def add(line: int, key: str, **values: object) -> None:
+        problems.append(Problem(source, line, t(f"glossary_check.{key}", id=term.id, **values)))
 
     outside = lines.locate(term, f"book: {OUTSIDE_BOOKS}")
     raw_book = term.book or (OUTSIDE_BOOKS if outside else "")
     if not raw_book:
-        add(term.line, "no `book` (give the chapter, or `book: outside` when the books "
-            "do not treat it)")
+        add(term.line, "no_book")
     elif raw_book != OUTSIDE_BOOKS and not BOOK.match(raw_book):
-        add(lines.find(term, "book:"), f"book {raw_book!r} is not like '第5章 5.2' or "
-            "'入門Ⅱ 第11章'")
+        add(lines.find(term, "book:"), "book_format", book=raw_book)
     for field in STYLE_FIELDS:
         for line in _without_code(_text_of(term, field)):
             match = SEED_REMARK.search(line)
             if match:
-                add(lines.find(term, line.strip()[:30] or match.group(0)),
-                    f"{field} speaks of {match.group(0)!r}: remarks on the seed notes "
-                    "belong in `correction`")
+                where = lines.find(term, line.strip()[:30] or match.group(0))
+                add(where, "seed_remark", field=field, found=match.group(0))
     for field in JAPANESE_FIELDS:
         for line in _without_code(_text_of(term, field)):
             if match := HALF_WIDTH_BRACKET.search(line):
-                add(lines.find(term, match.group(0)),
-                    f"{field}: half-width bracket in Japanese text {match.group(0)!r} "
-                    "(use （ ）)")
+                where = lines.find(term, match.group(0))
+                add(where, "half_width_bracket", field=field, found=match.group(0))
             if match := SECOND_BOOK.search(line):
-                add(lines.find(term, match.group(0)),
-                    f"{field}: call the second book 入門Ⅱ, not {match.group(0)!r}")
+                where = lines.find(term, match.group(0))
+                add(where, "second_book", field=field, found=match.group(0))
     for other in term.related:
         partner = glossary.terms.get(other)
         if partner is not None and term.id not in partner.related:
-            add(term.related_line or term.line,
-                f"related {other!r} does not list {term.id!r} back (links go both ways)")
+            add(term.related_line or term.line, "related_one_way", other=other)
     return problems
-

@@ -16,6 +16,7 @@ import yaml
 from studyllm_tui.core import paths, safeyaml
 from studyllm_tui.core.files import FileReadError, read_text_file
 from studyllm_tui.core.glossary.model import CATEGORIES, TRY_TARGETS, Glossary, Term
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.layers import merge_layers, yaml_files
 from studyllm_tui.core.problems import Problem, yaml_error_line
 
@@ -56,17 +57,17 @@ def _read_nodes(file: Path, problems: list[Problem]) -> list[yaml.Node]:
                 root = value
                 break
         else:
-            problems.append(Problem(file, _line(root), "expected a `terms:` list"))
+            problems.append(Problem(file, _line(root), t("glossary_check.no_terms_key")))
             return []
     if not isinstance(root, yaml.SequenceNode):
-        problems.append(Problem(file, _line(root), "expected a list of terms under `terms:`"))
+        problems.append(Problem(file, _line(root), t("glossary_check.not_a_list")))
         return []
     return list(root.value)
 
 
 def _parse_term(node: yaml.Node, file: Path, problems: list[Problem]) -> Term | None:
     if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(file, _line(node), "a term must be a mapping of fields"))
+        problems.append(Problem(file, _line(node), t("glossary_check.not_a_mapping")))
         return None
     fields: dict[str, Any] = {}
     lines: dict[str, int] = {}
@@ -74,25 +75,24 @@ def _parse_term(node: yaml.Node, file: Path, problems: list[Problem]) -> Term | 
         key = str(key_node.value)
         lines[key] = _line(value_node)
         if key not in KNOWN_FIELDS:
-            problems.append(Problem(file, _line(key_node), f"unknown field {key!r}"))
+            problems.append(
+                Problem(file, _line(key_node), t("glossary_check.unknown_field", key=key))
+            )
             continue
         try:
             fields[key] = safeyaml.construct(value_node)
         except yaml.YAMLError as error:
             problems.append(Problem(file, yaml_error_line(error), safeyaml.error_reason(error)))
-    where = fields.get("id") or f"term at line {_line(node)}"
+    where = fields.get("id") or t("glossary_check.term_at_line", line=_line(node))
     missing = [name for name in REQUIRED if not _is_text(fields.get(name))]
     if missing:
-        problems.append(
-            Problem(file, _line(node), f"{where}: missing or empty field(s): {', '.join(missing)}")
-        )
+        message = t("glossary_check.missing_fields", where=where, fields=", ".join(missing))
+        problems.append(Problem(file, _line(node), message))
         return None
     term_id = str(fields["id"])
     ok = True
     if not ID_PATTERN.match(term_id):
-        problems.append(
-            Problem(file, lines["id"], f"id {term_id!r} must be lower-case ascii, digits and '-'")
-        )
+        problems.append(Problem(file, lines["id"], t("glossary_check.bad_id", id=term_id)))
         ok = False
     if fields["category"] not in CATEGORIES:
         known = ", ".join(CATEGORIES)
@@ -100,33 +100,44 @@ def _parse_term(node: yaml.Node, file: Path, problems: list[Problem]) -> Term | 
             Problem(
                 file,
                 lines["category"],
-                f"{term_id}: unknown category {fields['category']!r} (known: {known})",
+                t(
+                    "glossary_check.unknown_category",
+                    id=term_id,
+                    category=fields["category"],
+                    known=known,
+                ),
             )
         )
         ok = False
     for name in TEXT_FIELDS:
         if name in fields and not isinstance(fields[name], str):
-            problems.append(Problem(file, lines[name], f"{term_id}: {name} must be text"))
+            message = t("glossary_check.not_text", id=term_id, field=name)
+            problems.append(Problem(file, lines[name], message))
             fields.pop(name)
     for name in LIST_FIELDS:
         value = fields.get(name, [])
         if value is None:
             value = []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(Problem(file, lines[name], f"{term_id}: {name} must be a list of text"))
+            message = t("glossary_check.not_text_list", id=term_id, field=name)
+            problems.append(Problem(file, lines[name], message))
             value = []
         fields[name] = tuple(value)
     if not KANA_PATTERN.match(str(fields["reading"])):
-        problems.append(
-            Problem(file, lines["reading"], f"{term_id}: reading must be kana (hiragana/katakana)")
-        )
+        message = t("glossary_check.reading_not_kana", id=term_id)
+        problems.append(Problem(file, lines["reading"], message))
     target = fields.get("try", "")
     if target and target not in TRY_TARGETS:
         problems.append(
             Problem(
                 file,
                 lines["try"],
-                f"{term_id}: unknown try target {target!r} (known: {', '.join(TRY_TARGETS)})",
+                t(
+                    "glossary_check.unknown_try",
+                    id=term_id,
+                    target=target,
+                    known=", ".join(TRY_TARGETS),
+                ),
             )
         )
         fields["try"] = ""
@@ -180,7 +191,7 @@ def load_glossary_files(
                     Problem(
                         term.source or Path("?"),
                         term.related_line or term.line,
-                        f"{term.id}: related id {other!r} is not a term",
+                        t("glossary_check.related_missing", id=term.id, other=other),
                     )
                 )
     glossary.problems.sort()

@@ -140,28 +140,18 @@ def export_json(store: Store, path: Path, now: datetime | None = None) -> Export
 
 
 def _read_json(path: Path) -> Any:
-    """The parsed file: a regular file, at most :data:`MAX_IMPORT_BYTES`, nesting bounded."""
+    """The parsed file: a regular file, at most :data:`MAX_IMPORT_BYTES`, nesting bounded.
+
+    Read through :mod:`studyllm_tui.core.files` like every file the person names.
+    """
+    from studyllm_tui.core.files import FileReadError, read_text_file
+
     where = shown(path)
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ExchangeError(t("study.import_not_file", path=where))
-        if info.st_size > MAX_IMPORT_BYTES:
-            raise ExchangeError(t("study.import_too_large", path=where, mb=MAX_IMPORT_BYTES >> 20))
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_IMPORT_BYTES + 1)
-    except FileNotFoundError as error:
-        raise ExchangeError(t("study.import_missing", path=where)) from error
-    except OSError as error:
-        raise ExchangeError(
-            t("study.import_unreadable", path=where, error=error.strerror or error)
-        ) from error
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ExchangeError(t("study.import_too_large", path=where, mb=MAX_IMPORT_BYTES >> 20))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ExchangeError(t("study.import_not_utf8", path=where, offset=error.start)) from error
+        text = read_text_file(path, MAX_IMPORT_BYTES)
+    except FileReadError as error:
+        at = f"{where}:{error.line}" if error.line else where
+        raise ExchangeError(f"{at}: {error.reason}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

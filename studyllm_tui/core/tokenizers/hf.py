@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
 from studyllm_tui.core.tokenizers.base import Token, Tokenization, TokenizerError, clamp_spans
 from studyllm_tui.core.tokenizers.encoding import PieceTable, token_from_piece
@@ -89,15 +90,13 @@ def _tokenizer_folder(
 
     model = model.strip()
     if not model:
-        raise TokenizerError("no tokenizer name given")
+        raise TokenizerError(t("tokenizer.hf_no_name"))
     if looks_like_path(model):
         folder = Path(model).expanduser()
         if not folder.is_dir():
-            raise TokenizerError(f"{model}: no such folder and not a tokenizer name")
+            raise TokenizerError(t("tokenizer.hf_no_folder", model=model))
         if not _has_tokenizer(folder):
-            raise TokenizerError(
-                f"{model}: no tokenizer files here (tokenizer.json, vocab.txt, spiece.model ...)"
-            )
+            raise TokenizerError(t("tokenizer.hf_no_files", model=model))
         return folder
     cached = cached_tokenizer_folder(model)
     if cached is not None:
@@ -141,9 +140,8 @@ class HfTokenizer:
             )
         except Exception as error:  # transformers raises many kinds; say what failed
             first = str(error).strip().splitlines()
-            raise TokenizerError(
-                f"{name}: the tokenizer could not be loaded ({first[0][:200] if first else error})"
-            ) from error
+            detail = first[0][:200] if first else type(error).__name__
+            raise TokenizerError(t("tokenizer.hf_load_failed", name=name, detail=detail)) from error
         self.name = name
         self.backend = getattr(self.tokenizer, "backend_tokenizer", None)
         self.byte_level = _is_byte_level(self.tokenizer)
@@ -153,8 +151,14 @@ class HfTokenizer:
             if self.backend is not None
             else None
         )
-        kind = type(self.tokenizer).__name__
-        self.label = f"{name} ({kind}, vocabulary {len(self.tokenizer):,})"
+        self.kind = type(self.tokenizer).__name__
+        self.vocab_size = len(self.tokenizer)
+
+    @property
+    def label(self) -> str:
+        """What it is, in the UI language: name, class and vocabulary size."""
+        vocab = f"{self.vocab_size:,}"
+        return t("tokenizer.label_hf", name=self.name, kind=self.kind, vocab=vocab)
 
     def raw(self, text: str) -> object:
         if self.backend is not None:
