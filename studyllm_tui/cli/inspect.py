@@ -22,62 +22,57 @@ LABEL_CELLS = 16
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "inspect",
-        help="look inside a model: attention, logit lens, positions, embeddings",
-        description="Look inside a model (chapter 2). Models load with eager attention, "
-        "because the default SDPA attention returns no weights. --model takes a Hub id, a "
-        "folder or a .gguf file; the default is the configured generation model.",
+        help=t("inside.cli_help"),
+        description=t("inside.cli_description"),
     )
     views = parser.add_subparsers(dest="view", metavar="VIEW", required=True)
 
     attention = views.add_parser(
         "attention",
-        help="attention weights of one layer (one head or the mean over heads)",
-        description="attention[i][j] = weight with which token i attends to token j, for the "
-        "tokenizer's ids of TEXT (special tokens included). Layers and heads count from 0.",
+        help=t("inside.cli_attention_help"),
+        description=t("inside.cli_attention_description"),
     )
     _model_option(attention)
-    attention.add_argument("--layer", type=int, default=0, metavar="L", help="layer (from 0)")
+    attention.add_argument("--layer", type=int, default=0, metavar="L", help=t("inside.cli_layer"))
     attention.add_argument(
-        "--head", type=int, default=None, metavar="H", help="head (from 0); default: mean"
+        "--head", type=int, default=None, metavar="H", help=t("inside.cli_head")
     )
-    attention.add_argument("--json", action="store_true", help="print JSON")
-    attention.add_argument("text", metavar="TEXT")
+    attention.add_argument("--json", action="store_true", help=t("inside.cli_json"))
+    attention.add_argument("text", metavar="TEXT", help=t("inside.cli_text"))
     attention.set_defaults(func=run_attention)
 
     lens = views.add_parser(
         "logit-lens",
-        help="each layer's next-token guess (final norm + LM head), and the real output",
-        description="Entries: layer k = the residual stream entering block k+1 (0 = the "
-        "embeddings) through the model's own final norm and LM head; the last entry, "
-        '"output", is the softmax of the model\'s own logits (its argmax = greedy next token).',
+        help=t("inside.cli_lens_help"),
+        description=t("inside.cli_lens_description"),
     )
     _model_option(lens)
-    lens.add_argument("--top", type=int, default=5, metavar="K", help="guesses per position")
-    lens.add_argument("--json", action="store_true", help="print JSON")
-    lens.add_argument("text", metavar="TEXT")
+    lens.add_argument("--top", type=int, default=5, metavar="K", help=t("inside.cli_top_lens"))
+    lens.add_argument("--json", action="store_true", help=t("inside.cli_json"))
+    lens.add_argument("text", metavar="TEXT", help=t("inside.cli_text"))
     lens.set_defaults(func=run_lens)
 
     positions = views.add_parser(
         "positions",
-        help="the sinusoidal positional encoding of 'Attention Is All You Need'",
+        help=t("inside.cli_positions_help"),
         description="PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(pos/10000^(2i/d)).",
     )
-    positions.add_argument("--length", type=int, default=32, metavar="N", help="positions")
-    positions.add_argument("--dims", type=int, default=64, metavar="D", help="dimensions")
-    positions.add_argument("--json", action="store_true", help="print JSON")
+    positions.add_argument("--length", type=int, default=32, metavar="N", help=t("inside.cli_length"))
+    positions.add_argument("--dims", type=int, default=64, metavar="D", help=t("inside.cli_dims"))
+    positions.add_argument("--json", action="store_true", help=t("inside.cli_json"))
     positions.set_defaults(func=run_positions)
 
     embeddings = views.add_parser(
         "embeddings",
-        help="tokens nearest to one token of TEXT in the input embedding matrix (cosine)",
+        help=t("inside.cli_embeddings_help"),
     )
     _model_option(embeddings)
     embeddings.add_argument(
-        "--position", type=int, default=None, metavar="P", help="token position (default: 1)"
+        "--position", type=int, default=None, metavar="P", help=t("inside.cli_position")
     )
-    embeddings.add_argument("--top", type=int, default=10, metavar="K", help="how many")
-    embeddings.add_argument("--json", action="store_true", help="print JSON")
-    embeddings.add_argument("text", metavar="TEXT")
+    embeddings.add_argument("--top", type=int, default=10, metavar="K", help=t("inside.cli_top_embeddings"))
+    embeddings.add_argument("--json", action="store_true", help=t("inside.cli_json"))
+    embeddings.add_argument("text", metavar="TEXT", help=t("inside.cli_text"))
     embeddings.set_defaults(func=run_embeddings)
 
 
@@ -86,7 +81,7 @@ def _model_option(parser: argparse.ArgumentParser) -> None:
         "--model",
         dest="model",
         metavar="ID_OR_PATH",
-        help="Hub id, folder or .gguf file (default: the configured generation model)",
+        help=t("inside.cli_model"),
     )
 
 
@@ -103,25 +98,26 @@ def _load(args: argparse.Namespace, config: Config, progress: Any) -> Any:
 
 def _guarded(compute: Any) -> tuple[Any, int]:
     """Run ``compute(progress)``; errors become one line on stderr and exit 1."""
-    from studyllm_tui.cli.run import _clear_progress, _progress_printer
+    from studyllm_tui.cli._output import ProgressLine
     from studyllm_tui.core.hub import ModelNotAvailable
     from studyllm_tui.core.inspect import InspectError
     from studyllm_tui.core.jobs import Cancelled
     from studyllm_tui.core.models.source import ModelLoadError
 
+    progress = ProgressLine()
     try:
-        result = compute(_progress_printer())
+        result = compute(progress)
     except (ModelNotAvailable, ModelLoadError, InspectError) as error:
-        _clear_progress()
+        progress.clear()
         return None, fail(str(error).strip().splitlines()[0] if str(error).strip() else "?")
     except Cancelled:
-        _clear_progress()
+        progress.clear()
         return None, fail(t("inside.cancelled"))
     except Exception as error:  # a model that breaks at run time: one line, no traceback
-        _clear_progress()
+        progress.clear()
         reason = f"{type(error).__name__}: {str(error).strip()[:300]}"
         return None, fail(t("inside.failed", what="inspect", reason=reason))
-    _clear_progress()
+    progress.clear()
     return result, 0
 
 
