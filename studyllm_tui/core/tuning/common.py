@@ -35,8 +35,12 @@ def resolve_base(base: str, cancel: threading.Event | None = None) -> ModelSourc
 
 def quiet() -> None:
     """No progress bars or info logs from transformers/datasets on the terminal."""
+    import warnings
+
     from transformers.utils import logging as hf_logging
 
+    # Deprecation and configuration notices of the libraries are for their developers.
+    warnings.filterwarnings("ignore", module=r"(transformers|peft|trl|accelerate|datasets|torch)(\..*)?$")
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from studyllm_tui.core.hub import format_bytes
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.paths import package_data_dir
 
@@ -68,7 +69,7 @@ def _check_file(path: Path) -> Path:
         raise TuneDataError(t("tuning.err_not_regular", file=name))
     if info.st_size > MAX_FILE_BYTES:
         raise TuneDataError(
-            t("tuning.err_too_large", file=name, mb=info.st_size // 2**20, limit=MAX_FILE_BYTES // 2**20)
+            t("tuning.err_too_large", file=name, size=format_bytes(info.st_size), limit=format_bytes(MAX_FILE_BYTES))
         )
     if path.suffix.lower() not in SUFFIXES:
         raise TuneDataError(t("tuning.err_suffix", file=name, suffixes=", ".join(SUFFIXES)))
