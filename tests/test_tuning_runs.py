@@ -16,7 +16,12 @@ import pytest
 from studyllm_tui.core.jobs import Cancelled
 from studyllm_tui.core.tuning import common, run
 from studyllm_tui.core.tuning.settings import TuneSettings
-from tests.tiny_models import SENTENCES, SENTIMENT_LABELS, build_tiny_bert_classifier, build_tiny_gpt2
+from tests.tiny_models import (
+    SENTENCES,
+    SENTIMENT_LABELS,
+    build_tiny_bert_classifier,
+    build_tiny_gpt2,
+)
 
 WORDS = ["hello", "world", "test", "cat", "dog", "sun", "moon", "tree", "book", "abc"]
 

@@ -173,6 +173,7 @@ def build_trainer(
     # second forward pass per step, which is what a CPU run can least afford.
     kwargs["gradient_checkpointing"] = bool(settings.extra.get("gradient_checkpointing", False))
     peft = common.lora_config(model, settings.lora, "CAUSAL_LM")
+    trainer: Any
     datasets = {"train_dataset": _dataset(settings, tokenizer, train), "eval_dataset": _dataset(settings, tokenizer, held)}
     if settings.method == "sft":
         from trl import SFTConfig, SFTTrainer

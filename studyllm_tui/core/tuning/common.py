@@ -119,7 +119,7 @@ def make_callback(emit: Emit, cancel: threading.Event | None) -> Any:
     """A TrainerCallback that emits log/eval events and stops (with a checkpoint) on cancel."""
     from transformers import TrainerCallback
 
-    class ProgressCallback(TrainerCallback):  # type: ignore[misc]
+    class ProgressCallback(TrainerCallback):
         def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
             if not state.is_world_process_zero or not logs or "loss" not in logs:
                 return
@@ -225,10 +225,10 @@ def save_final(model: Any, tokenizer: Any, out: str | Path, info: dict[str, Any]
     tokenizer.save_pretrained(temp)
     (temp / INFO_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     (folder / "config.json").unlink(missing_ok=True)
+    stale_suffixes = (".safetensors", ".bin", ".json", ".txt", ".model", ".jinja")
     for old in folder.iterdir():
-        if old.is_file() and old.name != "config.json" and not (temp / old.name).exists():
-            if old.suffix in (".safetensors", ".bin", ".json", ".txt", ".model", ".jinja"):
-                old.unlink()
+        if old.is_file() and old.suffix in stale_suffixes and not (temp / old.name).exists():
+            old.unlink()
     for new in sorted(temp.iterdir(), key=lambda p: p.name == "config.json"):
         os.replace(new, folder / new.name)
     temp.rmdir()

@@ -18,7 +18,7 @@ METHODS = ("classify", "sft", "dpo")
 
 # Book ch.5 (fine-tuning cl-tohoku/bert-base-japanese-v3 on MARC-ja): AdamW, learning rate 2e-5,
 # batch 32, 3 epochs, linear decay after a 10% warm-up.
-BOOK = {"lr": 2e-5, "batch_size": 32, "epochs": 3.0, "warmup": 0.1, "scheduler": "linear"}
+BOOK: dict[str, Any] = {"lr": 2e-5, "batch_size": 32, "epochs": 3.0, "warmup": 0.1, "scheduler": "linear"}
 # CPU-friendly defaults: small batches keep memory and step time down; LoRA needs a larger
 # learning rate than full fine-tuning (only a few small matrices move).
 CPU_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -51,7 +51,7 @@ class TuneSettings:
     max_steps: int = -1
     seed: int = 42
     beta: float = DEFAULT_BETA
-    warmup: float = BOOK["warmup"]
+    warmup: float = 0.1
     max_length: int | None = None
     resume: bool = False
     eval_steps: int | None = None
