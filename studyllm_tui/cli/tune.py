@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             sub.add_argument("--label-column", metavar="C")
         sub.add_argument("--lora", type=int, default=0 if method == "classify" else 8, metavar="R",
                          help="LoRA rank (classify: 0 = full fine-tuning; default %(default)s)")
+        if method != "classify":
+            sub.add_argument("--samples", type=int, default=3, metavar="N",
+                             help="held-out prompts answered before and after (default 3)")
         if method == "dpo":
             sub.add_argument("--beta", type=float, default=0.1, metavar="B", help="DPO beta (default 0.1)")
         sub.add_argument("--epochs", type=float, metavar="N")
@@ -71,6 +74,7 @@ def settings_from(args: argparse.Namespace) -> Any:
         epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, max_steps=args.max_steps,
         seed=args.seed, beta=getattr(args, "beta", 0.1), warmup=args.warmup,
         max_length=args.max_length, resume=args.resume,
+        extra={"samples": max(0, args.samples)} if hasattr(args, "samples") else {},
     )
 
 

@@ -1,7 +1,8 @@
 """The チューニング tab (F8): fine-tune a model in a worker thread and watch it learn.
 
-The form (form.py) builds a TuneSettings; the worker runs core.tuning.run with the worker's
-cancel event and appends the run's events to a queue; a timer drains the queue a few times a
+The form (form.py) builds a TuneSettings; the worker runs it in a child process
+(core/tuning/process.py: the ``tune`` CLI, so training never holds this process's GIL), passes
+the worker's cancel event, and appends the run's events to a queue; a timer drains the queue a few times a
 second and redraws the curves and status (results.py). Escape stops at the next step, leaving a
 checkpoint. After a run, the before/after table and "use this model" buttons appear.
 """
@@ -18,10 +19,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Input, ProgressBar, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 from textual_plotext import PlotextPlot
 
 from studyllm_tui.core.i18n import t
@@ -58,12 +59,13 @@ class TuningPane(Pane):
         self.events: deque[tuple[dict[str, Any], float]] = deque()
         self.monitor = RunMonitor()
         self.base_edited = False
+        self.redraws = 0
         self.done: dict[str, Any] | None = None
         self._timer: Timer | None = None
         self._count_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="tuning-body"):
+        with VerticalScroll(id="tuning-scroll"), Horizontal(id="tuning-body"):
             yield TuningForm(id="tuning-form")
             with VerticalScroll(id="tuning-right"):
                 yield Static(t("tuning.idle"), id="tuning-status", markup=False)
@@ -240,10 +242,11 @@ class TuningPane(Pane):
 
     @property
     def running(self) -> bool:
-        return self.worker is not None and self.worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        """A run is on (from start until its worker has posted its last event)."""
+        return self.has_class("-running")
 
     def cancel_or_back(self) -> bool:
-        if self.running and self.worker is not None:
+        if self.running and self.worker is not None and not self.worker.is_cancelled:
             self.worker.cancel()
             self._status(t("tuning.stopping"))
             return True
@@ -252,8 +255,8 @@ class TuningPane(Pane):
     @work(thread=True, exclusive=True, group="tuning:train", exit_on_error=False)
     def _train(self, settings: Any) -> None:
         from studyllm_tui.core.jobs import Cancelled
-        from studyllm_tui.core.tuning import run
         from studyllm_tui.core.tuning.common import last_checkpoint
+        from studyllm_tui.core.tuning.process import run_subprocess
 
         cancel: threading.Event = get_current_worker().cancelled_event
 
@@ -261,13 +264,15 @@ class TuningPane(Pane):
             self.events.append((event, time.monotonic()))
 
         try:
-            run(settings, emit, cancel)
+            run_subprocess(settings, emit, cancel)
         except Cancelled:
             found = last_checkpoint(settings.out)
             message = t("tuning.cancelled", checkpoint=found) if found else t("tuning.cancelled_none")
             self.events.append(({"event": "stopped", "message": message}, time.monotonic()))
         except Exception as error:
             self.events.append(({"event": "error", "message": _one_line(error)}, time.monotonic()))
+        finally:
+            self.events.append(({"event": "end"}, time.monotonic()))
 
     def _plots(self) -> tuple[PlotextPlot, PlotextPlot]:
         return self.query_one("#tuning-loss-plot", PlotextPlot), self.query_one("#tuning-eval-plot", PlotextPlot)
@@ -275,26 +280,28 @@ class TuningPane(Pane):
     def _drain(self) -> None:
         """Apply the queued events and redraw once (runs every REDRAW_S while training)."""
         if not self.events:
-            if not self.running:
-                self._finish()
             return
-        curves = False
+        curves = ended = False
         final: dict[str, Any] | None = None
         while self.events:
             event, when = self.events.popleft()
             if event["event"] in ("stopped", "error"):
                 final = event
                 continue
+            if event["event"] == "end":
+                ended = True
+                continue
             self.monitor.feed(event, when)
             curves = curves or event["event"] in ("log", "eval")
         if curves:
             draw_curves(*self._plots(), self.monitor)
+            self.redraws += 1
         self._show_progress()
         if self.monitor.done is not None:
             self._show_done(self.monitor.done)
         if final is not None:
             self._status(final["message"])
-        if not self.running:
+        if ended:
             self._finish()
 
     def _finish(self) -> None:
@@ -316,8 +323,10 @@ class TuningPane(Pane):
     def _show_done(self, done: dict[str, Any]) -> None:
         self.done = done
         self._status(t("tuning.finished", out=visible(done["out"], keep_newlines=False)))
-        self.query_one("#tuning-result", Static).update(render_done(done))
+        result = self.query_one("#tuning-result", Static)
+        result.update(render_done(done))
         self.query_one("#tuning-use").display = True
+        self.call_after_refresh(result.scroll_visible, animate=False)
 
     def _status(self, text: str) -> None:
         self.query_one("#tuning-status", Static).update(Text(text))

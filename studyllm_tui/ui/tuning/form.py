@@ -11,7 +11,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from studyllm_tui.core.i18n import t
-from studyllm_tui.core.tuning.settings import BOOK, CLASSIFY_BASE, CPU_DEFAULTS, DEFAULT_LORA_R, TuneSettings
+from studyllm_tui.core.tuning.settings import (
+    BOOK,
+    CLASSIFY_BASE,
+    CPU_DEFAULTS,
+    DEFAULT_LORA_R,
+    TuneSettings,
+)
 
 METHOD_CHOICES = ("classify-full", "classify-lora", "sft", "dpo")
 NUMBER_FIELDS = ("lr", "batch", "epochs", "steps", "lora", "maxlen")
