@@ -139,4 +139,5 @@ async def test_show_target_picks_the_method(tmp_path: Path) -> None:
         from studyllm_tui.ui.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
-        assert "Ctrl+T" in app.export_screenshot()  # the tuning tab's own help
+        assert app.screen.pane_help_key == "tuning.help"
+        assert "Fine-tune" in app.export_screenshot()  # the tuning tab's own help, in English

@@ -68,11 +68,18 @@ def load_tokenizer(source: ModelSource) -> Any:
 
 def load_model(auto_class: Any, source: ModelSource, **kwargs: Any) -> Any:
     try:
-        return auto_class.from_pretrained(source.path, **source.pretrained_kwargs(), **kwargs)
+        model = auto_class.from_pretrained(source.path, **source.pretrained_kwargs(), **kwargs)
     except Exception as error:
         raise ModelLoadError(
             t("tasks.err_bad_weights", model=source.model_id, path=source.path, reason=short(error))
         ) from error
+    quantizer = getattr(model, "hf_quantizer", None)
+    floating = all(parameter.dtype.is_floating_point for parameter in model.parameters())
+    if source.is_gguf and quantizer is not None and floating:
+        # A .gguf base is dequantized to full precision on loading: it is a plain float model
+        # now, so it may be trained and is saved as a normal transformers folder.
+        quantizer.remove_quantization_config(model)
+    return model
 
 
 def short(error: BaseException) -> str:
