@@ -73,7 +73,7 @@ def main() -> None:
         settings = TuneSettings(method="classify", base=str(base), data="bundled", out=str(Path(tmp) / "out"),
                                 max_steps=steps, batch_size=16, lr=5e-5, max_length=64, use_cpu=True)
         results = {}
-        for name in ("plain", "tune", "plain2", "tune2"):
+        for name in ("plain", "tune") * 3:
             model, tokenizer, data = classify.prepare(settings)
             timer, times = step_timer()
             if name.startswith("tune"):
@@ -83,7 +83,9 @@ def main() -> None:
                 args = TrainingArguments(
                     output_dir=str(Path(tmp) / name), per_device_train_batch_size=16, max_steps=steps,
                     learning_rate=5e-5, lr_scheduler_type="linear", warmup_steps=0.1, use_cpu=True,
-                    report_to=[], disable_tqdm=True, save_strategy="no", logging_steps=10, seed=42,
+                    report_to=[], disable_tqdm=True, save_strategy="no", seed=42, data_seed=42,
+                    # same batches (order, hence padding) and logging cadence as the tune run
+                    logging_steps=common.training_kwargs(settings, steps, True)["logging_steps"],
                 )
                 trainer = Trainer(
                     model=model, args=args, data_collator=DataCollatorWithPadding(tokenizer),
@@ -94,9 +96,12 @@ def main() -> None:
             start = time.perf_counter()
             trainer.train()
             total = time.perf_counter() - start
-            results.setdefault(name.rstrip("2"), []).append((statistics.median(times[2:]), total))
+            results.setdefault(name, []).append((statistics.median(times[2:]), total))
+    # The best of three interleaved rounds each: on a shared machine the minimum is the
+    # least disturbed measurement.
     plain_step = min(r[0] for r in results["plain"])
     tune_step = min(r[0] for r in results["tune"])
+    print("rounds (median step ms):", {k: [round(r[0] * 1000, 1) for r in v] for k, v in results.items()})
     print(f"model: BERT hidden 256 x 4 layers, batch 16, 64 tokens, {steps} steps, CPU "
           f"({torch.get_num_threads()} threads)")
     print(f"plain Trainer   median step {plain_step * 1000:7.1f} ms   train() {min(r[1] for r in results['plain']):6.1f} s")

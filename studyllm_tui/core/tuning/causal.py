@@ -126,12 +126,13 @@ def load_base(settings: TuneSettings, cancel: threading.Event | None) -> tuple[A
     common.quiet()
     source = common.resolve_base(settings.base, cancel)
     check_cancelled(cancel)
-    config = transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs())
-    architectures = list(getattr(config, "architectures", None) or [])
-    if getattr(config, "is_encoder_decoder", False) or (
-        architectures and not any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
-    ):
-        raise common.TuneError(t("tuning.err_not_causal", model=settings.base))
+    if not source.is_gguf:  # a .gguf file is a decoder LM (and parsing it twice costs seconds)
+        config = transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs())
+        architectures = list(getattr(config, "architectures", None) or [])
+        if getattr(config, "is_encoder_decoder", False) or (
+            architectures and not any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
+        ):
+            raise common.TuneError(t("tuning.err_not_causal", model=settings.base))
     tokenizer = common.load_tokenizer(source)
     transformers.set_seed(settings.seed)
     model = common.load_model(transformers.AutoModelForCausalLM, source)

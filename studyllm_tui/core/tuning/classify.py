@@ -80,10 +80,12 @@ def prepare(settings: TuneSettings, cancel: threading.Event | None = None) -> tu
     common.quiet()
     source = common.resolve_base(settings.base, cancel)
     check_cancelled(cancel)
-    config = transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs())
+    names: list[str] = []
+    if not source.is_gguf:  # a .gguf file holds a decoder LM: no label names to keep
+        names = base_label_names(transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs()))
     data = load_classify(
         settings.data, settings.eval_data, text_column=settings.text_column,
-        label_column=settings.label_column, seed=settings.seed, label_names=base_label_names(config),
+        label_column=settings.label_column, seed=settings.seed, label_names=names,
     )
     tokenizer = common.load_tokenizer(source)
     check_cancelled(cancel)
