@@ -86,6 +86,11 @@ class TuningPane(Pane):
         draw_curves(*self._plots(), self.monitor)
         self._inspect_data("bundled")
 
+    def on_unmount(self) -> None:
+        # Quitting the app stops a run too: the child gets SIGINT and keeps a checkpoint.
+        if self.worker is not None:
+            self.worker.cancel()
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 

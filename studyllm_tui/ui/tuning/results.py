@@ -72,7 +72,7 @@ def render_done(done: dict[str, Any]) -> RenderableType:
         table.add_column(Text(t("tuning.before")), ratio=2)
         table.add_column(Text(t("tuning.after")), ratio=2)
         for sample in samples:
-            table.add_row(*(Text(visible(str(sample[k]))) for k in ("prompt", "before", "after")))
+            table.add_row(*(Text(visible(str(sample[k])), overflow="fold") for k in ("prompt", "before", "after")))
         parts.append(table)
     parts.append(Text(t("tuning.saved_to", out=visible(str(done.get("out", "")), keep_newlines=False))))
     return Group(*parts)
