@@ -52,7 +52,8 @@ def build_base(folder: Path) -> Path:
     build_bert_tokenizer(folder)
     vocab = len((folder / "vocab.txt").read_text(encoding="utf-8").splitlines())
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=vocab, hidden_size=256, num_hidden_layers=4, num_attention_heads=4,
+    config = BertConfig(  # type: ignore[call-arg]
+        vocab_size=vocab, hidden_size=256, num_hidden_layers=4, num_attention_heads=4,
                         intermediate_size=1024, num_labels=2, id2label={0: "positive", 1: "negative"},
                         label2id={"positive": 0, "negative": 1})
     BertForSequenceClassification(config).save_pretrained(folder)
@@ -72,7 +73,7 @@ def main() -> None:
         base = build_base(Path(tmp) / "base")
         settings = TuneSettings(method="classify", base=str(base), data="bundled", out=str(Path(tmp) / "out"),
                                 max_steps=steps, batch_size=16, lr=5e-5, max_length=64, use_cpu=True)
-        results = {}
+        results: dict[str, list[tuple[float, float]]] = {}
         for name in ("plain", "tune") * 3:
             model, tokenizer, data = classify.prepare(settings)
             timer, times = step_timer()

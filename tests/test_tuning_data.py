@@ -7,6 +7,7 @@ import os
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,7 +147,7 @@ def test_hostile_files_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_instruction_and_preference_rows(tmp_path: Path) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"instruction": "訳して", "input": "cat", "output": "猫"},
         {"messages": [{"role": "user", "content": "こんにちは"}, {"role": "assistant", "content": "どうも"}]},
     ]

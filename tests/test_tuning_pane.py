@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from studyllm_tui.app import StudyApp
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.tuning.common import last_checkpoint
-from studyllm_tui.ui.tuning import REDRAW_S
+from studyllm_tui.ui.tuning import REDRAW_S, TuningPane
 from tests.tiny_models import SENTENCES, SENTIMENT_LABELS, build_tiny_bert_classifier
 
 
@@ -30,7 +31,7 @@ def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return build_tiny_bert_classifier(root / "bert", SENTIMENT_LABELS), data
 
 
-async def _wait(pilot, predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+async def _wait(pilot, predicate, timeout: float = 60.0) -> None:
     waited = 0.0
     while not predicate():
         assert waited < timeout, "timed out"
@@ -38,7 +39,7 @@ async def _wait(pilot, predicate, timeout: float = 60.0) -> None:  # type: ignor
         waited += 0.1
 
 
-async def _echo_median(pilot, field: Input) -> float:  # type: ignore[no-untyped-def]
+async def _echo_median(pilot, field: Input) -> float:
     field.value = ""
     field.focus()
     await pilot.pause()
@@ -51,7 +52,7 @@ async def _echo_median(pilot, field: Input) -> float:  # type: ignore[no-untyped
     return sorted(times)[len(times) // 2]
 
 
-def _fill(pane, base: Path, data: Path, out: Path, steps: int) -> None:  # type: ignore[no-untyped-def]
+def _fill(pane, base: Path, data: Path, out: Path, steps: int) -> None:
     pane.query_one("#tuning-base", Input).value = str(base)
     pane.query_one("#tuning-data", Input).value = str(data)
     pane.query_one("#tuning-out", Input).value = str(out)
@@ -69,7 +70,7 @@ async def test_trains_while_the_app_stays_usable(tiny_bert: tuple[Path, Path], t
         await pilot.pause(0.5)
         field = app.query_one("#prompt-endpoint", Input)
         idle = await _echo_median(pilot, field)
-        pane = await app.action_show_tab("tuning")
+        pane = cast(TuningPane, await app.action_show_tab("tuning"))
         await pilot.pause()
         _fill(pane, base, data, tmp_path / "out", 24)
         await pilot.press("ctrl+enter")
@@ -86,6 +87,7 @@ async def test_trains_while_the_app_stays_usable(tiny_bert: tuple[Path, Path], t
         assert len(pane.monitor.loss) >= 10, "the loss curve has the logged steps"
         # Curves are redrawn from batches of events, at most every REDRAW_S, never per step.
         assert 1 <= pane.redraws <= elapsed / REDRAW_S + 2
+        assert pane.done is not None
         assert pane.done["accuracy_after"] > pane.done["accuracy_before"]
         await app.action_show_tab("tuning")
         await pilot.pause(0.3)
@@ -93,12 +95,12 @@ async def test_trains_while_the_app_stays_usable(tiny_bert: tuple[Path, Path], t
         await pilot.pause(0.5)
         screen = app.export_screenshot()
         assert "positive" in screen and "negative" in screen  # the confusion matrices
-        assert "1.000" in screen or pane.done["accuracy_after"] < 1
+        assert "1.000" in screen or pane.done["accuracy_after"] < 1  # the accuracy row
         assert pane.query_one("#tuning-use").display
-        pane.query_one("#tuning-use-tasks").press()
+        pane.query_one("#tuning-use-tasks", Button).press()
         await pilot.pause()
         assert app.config.models["sentiment"] == str(tmp_path / "out")
-        pane.query_one("#tuning-use-prompt").press()
+        pane.query_one("#tuning-use-prompt", Button).press()
         await pilot.pause()
         assert app.config.prompt.model == str(tmp_path / "out")
 
@@ -108,7 +110,7 @@ async def test_escape_stops_and_keeps_a_checkpoint(tiny_bert: tuple[Path, Path],
     app = StudyApp(Config(device="cpu", lang="en"))
     out = tmp_path / "stopped"
     async with app.run_test(size=(80, 24)) as pilot:
-        pane = await app.action_show_tab("tuning")
+        pane = cast(TuningPane, await app.action_show_tab("tuning"))
         await pilot.pause()
         _fill(pane, base, data, out, 400)
         await pilot.press("ctrl+enter")
@@ -129,7 +131,7 @@ async def test_show_target_picks_the_method(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await app.open_target("tuning/dpo")
         await pilot.pause()
-        pane = app.active_pane()
+        pane = cast(TuningPane, app.active_pane())
         assert pane is not None and pane.query_one("#tuning-method", Select).value == "dpo"
         assert pane.query_one("#tuning-lora", Input).value == "8"
         assert pane.query_one("#tuning-out", Input).value.endswith("dpo")

@@ -167,7 +167,7 @@ def test_dpo_margin_matches_a_hand_computation(tiny: dict[str, Path]) -> None:
 
 
 def test_dpo_raises_the_margin_and_sft_lowers_the_loss(tiny: dict[str, Path]) -> None:
-    common_kwargs = {"base": str(tiny["gpt2"]), "max_steps": 6, "batch_size": 4, "lr": 3e-2,
+    common_kwargs: dict[str, Any] = {"base": str(tiny["gpt2"]), "max_steps": 6, "batch_size": 4, "lr": 3e-2,
                      "max_length": 160, "extra": {"samples": 1}}
     dpo = run(TuneSettings(method="dpo", data=str(tiny["dpo"]), eval_data=str(tiny["dpo"]),
                            out=str(tiny["root"] / "dpo-out"), **common_kwargs))
