@@ -121,7 +121,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.tuning.data import TuneDataError
 
     if (args.batch_size is not None and args.batch_size < 1) or (args.max_length is not None and args.max_length < 8):
-        return fail("--batch-size must be >= 1 and --max-length >= 8", 2)
+        return fail(t("tuning.err_usage"), 2)
     cancel = threading.Event()
     previous = signal.getsignal(signal.SIGINT)
     in_main = threading.current_thread() is threading.main_thread()
