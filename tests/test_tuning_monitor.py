@@ -23,7 +23,7 @@ def test_monitor_follows_events() -> None:
     assert monitor.eval_loss == [(50, 0.4)] and monitor.eval_metric == [(50, 0.8)]
     assert monitor.metric_name == "accuracy"
     dpo = RunMonitor()
-    dpo.feed({"event": "eval", "step": 2, "loss": 0.6, "rewards/margins": 0.3}, 1.0)
+    dpo.feed({"event": "eval", "step": 2, "loss": 0.6, "mean_token_accuracy": 0.1, "rewards/margins": 0.3}, 1.0)
     assert dpo.metric_name == "rewards/margins"
     assert format_eta(3725) == "1:02:05" and format_eta(65) == "1:05" and format_eta(None) == "–"
     assert format_count(22_713_216) == "22.7M" and format_count(1234) == "1,234"

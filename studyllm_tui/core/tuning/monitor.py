@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Evaluation metrics worth a curve, in order of preference (classification, SFT, DPO).
-CURVE_METRICS = ("accuracy", "mean_token_accuracy", "rewards/margins", "rewards/accuracies")
+CURVE_METRICS = ("accuracy", "rewards/margins", "mean_token_accuracy", "rewards/accuracies")
 
 
 @dataclass
