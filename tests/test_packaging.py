@@ -19,7 +19,7 @@ def test_wheel_ships_glossary_catalogue_styles_and_data(tmp_path: Path) -> None:
     for name in shipped:
         assert f"studyllm_tui/_glossary/{name}" in names
     package = ROOT / "studyllm_tui"
-    for folder in ("i18n", "styles", "data/prompts", "data/corpus"):
+    for folder in ("i18n", "styles", "data/prompts", "data/corpus", "data/tuning"):
         shipped_files = sorted(p for p in (package / folder).iterdir() if p.is_file())
         assert shipped_files, folder
         for path in shipped_files:
