@@ -15,52 +15,72 @@ import threading
 from typing import Any
 
 from studyllm_tui.cli import fail
+from studyllm_tui.cli._args import count_arg, seed_int, text_arg
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 
-HELP = {
-    "classify": "fine-tune a classifier (book ch.5): CSV/TSV/JSONL with text and label columns",
-    "sft": "instruction-tune a causal LM with LoRA: JSONL with instruction, optional input, output "
-    "(or messages in chat form)",
-    "dpo": "preference-tune a causal LM with LoRA (DPO): JSONL with prompt, chosen, rejected",
-}
+METHODS = ("classify", "sft", "dpo")
+
+
+def float_arg(low: float, high: float) -> Any:
+    """A finite number from ``low`` to ``high`` (a learning rate, a fraction, beta)."""
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("tuning.cli_err_number", value=text)) from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                t("cli.err_out_of_range", value=text, low=low, high=high)
+            )
+        return value
+
+    parse.__name__ = "number"
+    return parse
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "tune",
-        help="fine-tune a model (classification, SFT, DPO)",
-        description="Fine-tune a model and save it as a folder the app loads "
-        "(run sentiment / run generate / prompt --model DIR).",
+        "tune", help=t("tuning.cli_help"), description=t("tuning.cli_description")
     )
     methods = parser.add_subparsers(dest="method", metavar="METHOD", required=True)
-    for method, text in HELP.items():
+    for method in METHODS:
+        text = t(f"tuning.cli_help_{method}")
         sub = methods.add_parser(method, help=text, description=text)
-        sub.add_argument("--base", required=True, metavar="ID_OR_PATH", help="Hub id, model folder or .gguf file")
-        sub.add_argument("--data", required=True, metavar="FILE_OR_ID",
-                         help="'bundled', a CSV/TSV/JSONL file, or a Hub dataset id")
-        sub.add_argument("--eval", dest="eval_data", metavar="FILE",
-                         help="held-out data (default: a seeded 20%% of --data)")
+        arg = sub.add_argument
+        arg("--base", required=True, metavar="ID_OR_PATH", type=text_arg, help=t("tuning.cli_base"))
+        arg("--data", required=True, metavar="FILE_OR_ID", type=text_arg, help=t("tuning.cli_data"))
+        arg("--eval", dest="eval_data", metavar="FILE", type=text_arg, help=t("tuning.cli_eval"))
         if method == "classify":
-            sub.add_argument("--text-column", metavar="C")
-            sub.add_argument("--label-column", metavar="C")
-        sub.add_argument("--lora", type=int, default=0 if method == "classify" else 8, metavar="R",
-                         help="LoRA rank (classify: 0 = full fine-tuning; default %(default)s)")
+            arg("--text-column", metavar="C", type=text_arg, help=t("tuning.cli_text_column"))
+            arg("--label-column", metavar="C", type=text_arg, help=t("tuning.cli_label_column"))
+        arg(
+            "--lora",
+            type=count_arg(0, 1024),
+            default=0 if method == "classify" else 8,
+            metavar="R",
+            help=t(f"tuning.cli_lora_{'classify' if method == 'classify' else 'causal'}"),
+        )
         if method != "classify":
-            sub.add_argument("--samples", type=int, default=3, metavar="N",
-                             help="held-out prompts answered before and after (default 3)")
+            arg("--samples", type=count_arg(0, 100), default=3, metavar="N",
+                help=t("tuning.cli_samples"))
         if method == "dpo":
-            sub.add_argument("--beta", type=float, default=0.1, metavar="B", help="DPO beta (default 0.1)")
-        sub.add_argument("--epochs", type=float, metavar="N")
-        sub.add_argument("--lr", type=float, metavar="X", help="learning rate (the book: 2e-5)")
-        sub.add_argument("--batch-size", type=int, metavar="B", help="batch size (the book: 32)")
-        sub.add_argument("--max-steps", type=int, default=-1, metavar="S")
-        sub.add_argument("--max-length", type=int, metavar="T", help="tokens per example")
-        sub.add_argument("--warmup", type=float, default=0.1, metavar="F", help="warm-up fraction (0.1)")
-        sub.add_argument("--seed", type=int, default=42, metavar="S")
-        sub.add_argument("--resume", action="store_true", help="continue from the last checkpoint in DIR")
-        sub.add_argument("--out", required=True, metavar="DIR")
-        sub.add_argument("--json", action="store_true", help="JSON lines on stdout")
+            arg("--beta", type=float_arg(1e-4, 100.0), default=0.1, metavar="B",
+                help=t("tuning.cli_beta"))
+        arg("--epochs", type=float_arg(0.01, 1000.0), metavar="N", help=t("tuning.cli_epochs"))
+        arg("--lr", type=float_arg(1e-9, 1.0), metavar="X", help=t("tuning.cli_lr"))
+        arg("--batch-size", type=count_arg(1, 4096), metavar="B", help=t("tuning.cli_batch_size"))
+        arg("--max-steps", type=count_arg(-1, 10_000_000), default=-1, metavar="S",
+            help=t("tuning.cli_max_steps"))
+        arg("--max-length", type=count_arg(8, 32768), metavar="T", help=t("tuning.cli_max_length"))
+        arg("--warmup", type=float_arg(0.0, 1.0), default=0.1, metavar="F",
+            help=t("tuning.cli_warmup"))
+        arg("--seed", type=seed_int, default=42, metavar="S", help=t("tuning.cli_seed"))
+        arg("--resume", action="store_true", help=t("tuning.cli_resume"))
+        arg("--out", required=True, metavar="DIR", type=text_arg, help=t("tuning.cli_out"))
+        arg("--json", action="store_true", help=t("tuning.cli_json"))
         sub.set_defaults(func=run)
 
 
