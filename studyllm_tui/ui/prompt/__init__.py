@@ -36,6 +36,8 @@ from studyllm_tui.core.prompts import (
     load_prompt_tasks,
     select_examples,
 )
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import safe_line
 from studyllm_tui.ui.prompt.evaluation import EvaluationView
 from studyllm_tui.ui.prompt.runs import PromptRuns
 from studyllm_tui.ui.prompt.widgets import ExampleList, ModeColumn
@@ -280,7 +282,7 @@ class PromptLab(PromptRuns):
         try:
             prompt = self.build(self.mode, strict=False)
         except PromptError as error:
-            title.update(Content(str(error)))
+            title.update(safe_line(str(error)))
             return
         backend = (
             self._backend
@@ -293,6 +295,7 @@ class PromptLab(PromptRuns):
                 text, count = backend.render(prompt), backend.count_tokens(prompt)
             except BackendError as error:
                 text = f"{prompt.text}\n\n({error})"
+        text = visible(text)  # examples, the input and a chat template come from files
         if view.text != text:
             view.load_text(text)
         tokens = (
@@ -303,7 +306,7 @@ class PromptLab(PromptRuns):
         )
 
     def set_status(self, text: str, fraction: float | None = None) -> None:
-        self.query_one("#prompt-status", Static).update(Content(text))
+        self.query_one("#prompt-status", Static).update(safe_line(text))
         bar = self.query_one("#prompt-progress", ProgressBar)
         bar.display = fraction is not None
         if fraction is not None:

@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.models.registry import TASKS
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.tasks import render
 
 SUMMARY_PRESET_IDS = ("greedy", "no-repeat", "beam", "t05", "t13", "topk", "topp")
@@ -172,7 +173,7 @@ class TaskPanel(Vertical):
                 widget.value = str(value)
 
     def set_status(self, text: str, fraction: float | None = None, busy: bool = False) -> None:
-        self.query_one("#status", Static).update(Text(text))
+        self.query_one("#status", Static).update(Text(visible(text)))
         bar = self.query_one("#progress", ProgressBar)
         if fraction is not None:
             bar.update(total=100, progress=fraction * 100)
@@ -193,7 +194,7 @@ class TaskPanel(Vertical):
         if self.task_id in ("sentiment", "nli"):
             out = Text()
             out.append(f"{t('tasks.prediction')}: ", style="bold")
-            out.append(result.label + "\n\n", style="bold green")
+            out.append(visible(result.label, keep_newlines=False) + "\n\n", style="bold green")
             out.append_text(render.probability_bars(result.scores, result.label))
             main.update(out)
         elif self.task_id == "sts":
@@ -213,7 +214,7 @@ class TaskPanel(Vertical):
             main.update(out)
             self.show_bio()
         elif self.task_id in ("summarize", "generate"):
-            main.update(Text(result.text or t("tasks.empty_output")))
+            main.update(Text(visible(result.text) if result.text else t("tasks.empty_output")))
         elif self.task_id == "fill-mask":
             main.update(render.fill_candidates(result.candidates))
 
@@ -235,7 +236,7 @@ class TaskPanel(Vertical):
         self.streamed = Text()
 
     def show_step(self, step: Any, temperature: float) -> None:
-        self.streamed.append(step.text)
+        self.streamed.append(visible(step.text))
         self.query_one("#result", Static).update(self.streamed)
         if step.candidates:
             title = Text(t("tasks.next_token_title", step=step.index + 1) + "\n", style="bold")
