@@ -304,11 +304,19 @@ class LiveSplitter(ReportsFailures, Vertical):
         for row in self.rows():
             row.selected = None
             row.set_span((offset, offset))
-        shown = next((r for r in self.rows() if r.result), None)
-        if shown is not None and shown.result is not None:
-            found = shown.result.tokens_at(offset, offset)
-            if found:
-                self._show_detail(shown, found[0], highlight=False)
+        shown = next((r for r in self.rows() if r.result is not None), None)
+        if shown is None or shown.result is None:
+            return
+        if shown.result.text != self.text:
+            return  # an edit: the new split is on its way, and _apply comes back here
+        found = shown.result.tokens_at(offset, offset)
+        if not found and offset > 0:  # at the end of the text: the token just before
+            found = shown.result.tokens_at(offset - 1, offset - 1)
+        if found:
+            self._show_detail(shown, found[0], highlight=False)
+        else:  # no token at all (empty text): describe nothing stale
+            self._detail_of = None
+            self.query_one("#tok-detail", Static).update("")
 
     def _cursor_offset(self) -> int:
         area = self.query_one("#tok-text", TextArea)
