@@ -17,8 +17,8 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import set_language, t
-from studyllm_tui.ui.commands import GlossaryCommands
-from studyllm_tui.ui.pane import Pane, describe_keys
+from studyllm_tui.ui.commands import GlossaryCommands, StudyCommandPalette
+from studyllm_tui.ui.pane import Pane, WorkerFailed, describe_keys
 from studyllm_tui.ui.tabs import TABS, TabSpec, available_tabs
 
 if TYPE_CHECKING:
@@ -211,15 +211,50 @@ class StudyApp(App[None]):
         if pane is not None:
             pane.cancel_or_back()
 
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """A worker outside any pane failed (panes handle their own): never silently."""
+        self.notify(event.message, severity="error", markup=False, timeout=10)
+
+    # -- the command palette ---------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not StudyCommandPalette.is_open(self):
+            self.push_screen(StudyCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            StudyCommandPalette(providers=[ThemeProvider], placeholder=t("app.palette_themes"))
+        )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every entry in the UI language; Textual's own English entries are replaced
+        (Theme, Maximize) or left out (Keys: F1 is the help; Screenshot)."""
         for spec in self.tabs:
             yield SystemCommand(
                 t("app.cmd_switch_tab", name=t(spec.title_key)),
                 spec.key.upper(),
                 partial(self.action_show_tab, spec.id),
             )
+        pane = self.active_pane()
+        if pane is not None:
+            yield from pane.commands()
+        if self.has_tab("study"):
+            yield SystemCommand(
+                t("app.cmd_bookmarked"),
+                t("app.cmd_bookmarked_help"),
+                partial(self.open_target, "study/bookmarked"),
+            )
         yield SystemCommand(t("app.help"), t("app.cmd_help_help"), self.action_help)
+        yield SystemCommand(t("app.cmd_theme"), t("app.cmd_theme_help"), self.search_themes)
+        if screen.maximized is not None:
+            yield SystemCommand(
+                t("app.cmd_minimize"), t("app.cmd_minimize_help"), screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                t("app.cmd_maximize"), t("app.cmd_maximize_help"), screen.action_maximize
+            )
         yield SystemCommand(t("app.quit"), t("app.cmd_quit_help"), self.exit)
-        for command in super().get_system_commands(screen):
-            if command.title not in ("Quit", "Help"):
-                yield command

@@ -16,6 +16,7 @@ from studyllm_tui.core.i18n import t
 from studyllm_tui.core.safetext import visible
 
 if TYPE_CHECKING:
+    from textual.app import SystemCommand
     from textual.binding import BindingType
     from textual.dom import DOMNode
 
@@ -95,6 +96,10 @@ class Pane(ReportsFailures, Container):
             if widget.focusable:
                 widget.focus()
                 return
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """This pane's entries in the command palette (while it is the active tab)."""
+        return ()
 
     def show_target(self, target: str) -> None:
         """Show what a link points at (a glossary ``try`` target, ``term/<id>`` ...)."""

@@ -171,7 +171,9 @@ class StudyPane(ModelCheck):
             return
         specs = cards_for(self.study_app.glossary, language())
         new_per_day = self.study_app.config.study.new_per_day
+        answered = self.session.answered if self.session is not None else 0
         self.session = ReviewSession(specs, self.store, new_per_day, self.current_filter())
+        self.session.answered = answered  # a new filter is the same sitting: keep its count
         self.session.refresh(self.clock())
         self.show_card()
 
@@ -406,4 +408,6 @@ class StudyPane(ModelCheck):
         return False
 
     def show_target(self, target: str) -> None:
+        if target == "study/bookmarked":
+            self.query_one("#study-bookmarked", Checkbox).value = True
         self.focus_default()
