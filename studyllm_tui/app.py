@@ -13,11 +13,13 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import set_language, t
 from studyllm_tui.ui.commands import GlossaryCommands, StudyCommandPalette
+from studyllm_tui.ui.footer import StudyFooter
+from studyllm_tui.ui.linebreak import install as install_line_breaking
 from studyllm_tui.ui.pane import Pane, WorkerFailed, describe_keys
 from studyllm_tui.ui.tabs import TABS, TabSpec, available_tabs
 
@@ -38,6 +40,17 @@ def startup_css(tabs: list[TabSpec]) -> list[str | PurePath]:
         for path in sorted(STYLES.glob("*.tcss"))
         if path.stem not in tab_ids or path.stem == first
     ]
+
+
+def tab_label(spec: TabSpec, *, with_key: bool) -> Content:
+    """A tab's title, with its F-key when the tab bar has room for every tab's key."""
+    title = t(spec.title_key)
+    return Content(f"{title} {spec.key.upper()}" if with_key else title)
+
+
+def tab_bar_width(tabs: list[TabSpec], *, with_keys: bool) -> int:
+    """Cells the tab bar needs for ``tabs`` (each tab has one cell of padding each side)."""
+    return sum(tab_label(spec, with_key=with_keys).cell_length + 2 for spec in tabs)
 
 
 def app_keys() -> list[BindingType]:
@@ -62,6 +75,7 @@ def app_keys() -> list[BindingType]:
                 spec.key,
                 f"show_tab('{spec.id}')",
                 t(spec.title_key),
+                show=False,  # the tab bar shows them (and F1 lists them): the footer has room
                 priority=True,
                 id=f"app.tab_{spec.id}",
             )
@@ -85,6 +99,7 @@ class StudyApp(App[None]):
     ) -> None:
         self.config = config or Config()
         set_language(self.config.lang)
+        install_line_breaking()
         self.config_problems = config_problems or []
         self._glossary = glossary
         self.tabs: list[TabSpec] = available_tabs(only_tabs)
@@ -107,12 +122,24 @@ class StudyApp(App[None]):
         yield Header()
         with TabbedContent(id="tabs"):
             for index, spec in enumerate(self.tabs):
-                with TabPane(Content(f"{t(spec.title_key)} {spec.key.upper()}"), id=spec.id):
+                with TabPane(tab_label(spec, with_key=True), id=spec.id):
                     if index == 0:  # the first screen; other panes are built when opened
                         yield spec.pane_class()(id=f"{spec.id}-pane")
-        yield Footer()
+        yield StudyFooter()
+
+    def on_resize(self) -> None:
+        """Tab labels lose their F-keys when all of them would not fit (80 columns, 7 tabs):
+        no tab is hidden off the edge or cut in half. F1 still lists the keys."""
+        with_keys = tab_bar_width(self.tabs, with_keys=True) <= self.size.width
+        tabs = self.query_one("#tabs", TabbedContent)
+        for spec in self.tabs:
+            tab = tabs.get_tab(spec.id)
+            label = tab_label(spec, with_key=with_keys)
+            if tab.label.plain != label.plain:
+                tab.label = label
 
     def on_mount(self) -> None:
+        self.on_resize()
         pane = self.active_pane()
         if pane is not None:
             pane.focus_default()

@@ -17,8 +17,12 @@ from studyllm_tui.ui.tasks import render
 SUMMARY_PRESET_IDS = ("greedy", "no-repeat", "beam", "t05", "t13", "topk", "topp")
 
 
-class TaskPanel(Vertical):
-    """Inputs, options, status and result of one task."""
+class TaskPanel(VerticalScroll):
+    """Model card, inputs, options, the run key, status and result of one task, stacked.
+
+    One column that scrolls as a whole: at 80x24 nothing is squeezed beside anything else or
+    clipped, and a new status or result is scrolled into view.
+    """
 
     def __init__(self, task: str, model_id: str, cached: bool) -> None:
         super().__init__(id=f"panel-{task}", classes="task-panel")
@@ -32,7 +36,7 @@ class TaskPanel(Vertical):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="card-box", classes="task-card"):
+        with Vertical(id="card-box", classes="task-card"):
             yield Static(self.card(), id="card")
         examples = list(self.spec.examples)
         if self.task_id == "embed":
@@ -46,10 +50,10 @@ class TaskPanel(Vertical):
                 yield TextArea(text, id=f"in-{index}", classes=f"task-input {tall}")
         yield from self.compose_options()
         with Horizontal(classes="task-run-row"):
-            yield Button(t("tasks.run_button"), id="run", variant="primary")
-            yield Static(Text(t("tasks.status_idle")), id="status", classes="task-status")
+            yield Button(t("tasks.run_button"), id="run", variant="primary", compact=True)
             yield ProgressBar(id="progress", show_eta=False, total=None)
-        with VerticalScroll(id="result-scroll", classes="task-result"):
+        yield Static(Text(t("tasks.status_idle")), id="status", classes="task-status")
+        with Vertical(id="result-scroll", classes="task-result"):
             yield Static(id="notice", classes="task-notice")
             yield Static(id="result")
             yield Static(id="extra")
@@ -116,7 +120,7 @@ class TaskPanel(Vertical):
         out.append(spec.text("title", lang), style="bold")
         out.append(f"   {t('tasks.book')} {spec.book}\n" if spec.book else "\n", style="dim")
         out.append(f"{t('tasks.model')}: ", style="bold")
-        out.append(self.model_id)
+        out.append(visible(self.model_id, keep_newlines=False))
         if self.model_id == spec.model:
             size = format_bytes(spec.size_bytes)
             out.append(f"  ({spec.params} params, {size}, {spec.licence})", style="dim")
@@ -173,7 +177,10 @@ class TaskPanel(Vertical):
                 widget.value = str(value)
 
     def set_status(self, text: str, fraction: float | None = None, busy: bool = False) -> None:
-        self.query_one("#status", Static).update(Text(visible(text)))
+        status = self.query_one("#status", Static)
+        status.update(Text(visible(text)))
+        if self.is_mounted and self.display:
+            self.call_after_refresh(self._scroll_to_output)
         bar = self.query_one("#progress", ProgressBar)
         if fraction is not None:
             bar.update(total=100, progress=fraction * 100)
@@ -181,6 +188,12 @@ class TaskPanel(Vertical):
             bar.update(total=None)
         else:
             bar.update(total=100, progress=100 if self.last_result is not None else 0)
+
+    def _scroll_to_output(self) -> None:
+        """Bring the status line and as much of the result as fits into view."""
+        result = self.query_one("#result-scroll")
+        self.scroll_to_widget(result, animate=False, top=False)
+        self.scroll_to_widget(self.query_one("#status"), animate=False, top=True)
 
     def set_notice(self, text: str) -> None:
         self.query_one("#notice", Static).update(Text(text, style="bold yellow") if text else "")
