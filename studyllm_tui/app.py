@@ -201,7 +201,14 @@ class StudyApp(App[None]):
         pane = await self.ensure_pane(tab_id)
         if pane is None:
             return None
-        self.query_one("#tabs", TabbedContent).active = tab_id
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != tab_id:
+            # Unfocus first. Otherwise hiding the old tab's focused field makes Textual pass the
+            # focus to a sibling in that (hidden) tab, TabbedContent switches back to the tab
+            # holding the focus for a moment, and the new tab's field, hidden meanwhile, loses
+            # the focus we are about to give it (the prompt lab's cursor landed nowhere).
+            self.screen.set_focus(None)
+        tabs.active = tab_id
         pane.focus_default()
         return pane
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import (
     Button,
@@ -45,6 +45,7 @@ from studyllm_tui.ui.prompt.widgets import ExampleList, ModeColumn
 __all__ = ["PromptLab"]
 
 PREFERRED_ORDER = ("sentiment", "nli", "quiz", "headline", "topic")
+NARROW = 110  # terminal columns below which the answers stack instead of side by side
 
 
 class PromptLab(PromptRuns):
@@ -111,14 +112,16 @@ class PromptLab(PromptRuns):
                 yield Input(
                     "0", type="integer", id="prompt-seed", classes="prompt-number", compact=True
                 )
-            yield Label(t("prompt.examples_title"), classes="prompt-section")
-            yield ExampleList(id="prompt-examples")
+            # the input and the run keys come first: at 80x24 they are on screen from the start
+            # (a field scrolled out of view is blurred by Textual, and the focus was lost)
             yield Label(t("prompt.input_title"), classes="prompt-section")
             yield Vertical(id="prompt-inputs")
             with Horizontal(classes="prompt-buttons"):
-                yield Button(t("prompt.run"), id="prompt-run", variant="primary")
-                yield Button(t("prompt.compare"), id="prompt-compare")
-                yield Button(t("prompt.evaluate"), id="prompt-evaluate")
+                yield Button(t("prompt.run"), id="prompt-run", variant="primary", compact=True)
+                yield Button(t("prompt.compare"), id="prompt-compare", compact=True)
+                yield Button(t("prompt.evaluate"), id="prompt-evaluate", compact=True)
+            yield Label(t("prompt.examples_title"), classes="prompt-section")
+            yield ExampleList(id="prompt-examples")
             with Collapsible(title=t("prompt.backend_title"), id="prompt-backend-box"):
                 yield Select(
                     [(t("prompt.backend_local"), "local"), (t("prompt.backend_remote"), "remote")],
@@ -143,18 +146,21 @@ class PromptLab(PromptRuns):
             yield TextArea(
                 "", read_only=True, id="prompt-view", soft_wrap=True, show_line_numbers=False
             )
-            with Horizontal(id="prompt-statusbar"):
-                yield Static("", id="prompt-status", markup=False)
-                yield ProgressBar(id="prompt-progress", show_eta=False)
+            yield Static("", id="prompt-status", markup=False)
+            yield ProgressBar(id="prompt-progress", show_eta=False)
             with TabbedContent(id="prompt-results"):
                 with (
                     TabPane(t("prompt.answers_tab"), id="prompt-answers-tab"),
-                    Horizontal(id="prompt-columns"),
+                    Container(id="prompt-columns"),
                 ):
                     for mode in MODES:
                         yield ModeColumn(mode)
                 with TabPane(t("prompt.evaluation_tab"), id="prompt-eval-tab"):
                     yield EvaluationView(id="prompt-eval")
+
+    def on_resize(self) -> None:
+        """Below 110 columns (80x24) the answer columns stack and scroll, whole lines each."""
+        self.set_class(self.app.size.width < NARROW, "-narrow")
 
     async def on_mount(self) -> None:
         self.query_one("#prompt-progress", ProgressBar).display = False
