@@ -12,6 +12,7 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 
@@ -127,10 +128,11 @@ class StudyApp(App[None]):
                         yield spec.pane_class()(id=f"{spec.id}-pane")
         yield StudyFooter()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: Resize | None = None) -> None:
         """Tab labels lose their F-keys when all of them would not fit (80 columns, 7 tabs):
         no tab is hidden off the edge or cut in half. F1 still lists the keys."""
-        with_keys = tab_bar_width(self.tabs, with_keys=True) <= self.size.width
+        width = event.size.width if event is not None else self.size.width
+        with_keys = tab_bar_width(self.tabs, with_keys=True) <= width
         tabs = self.query_one("#tabs", TabbedContent)
         for spec in self.tabs:
             tab = tabs.get_tab(spec.id)

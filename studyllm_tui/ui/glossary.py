@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -12,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
 
 from studyllm_tui.core.glossary.history import History
 from studyllm_tui.core.i18n import language, t
@@ -37,6 +39,24 @@ def glossary_keys() -> list[BindingType]:
     ]
 
 
+class GlossaryTree(Tree[str]):
+    """The category tree; a label too long for the column ends in "…" instead of running
+    off under a horizontal scrollbar (which showed as a stray ``▌`` on the last row)."""
+
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        text = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room > 4 and text.cell_len > room:
+            text.truncate(room, overflow="ellipsis")
+        return text
+
+    def on_resize(self) -> None:
+        self._invalidate()
+
+
 class GlossaryPane(Pane):
     """Browse by category, search as you type, follow links, go back and forward."""
 
@@ -53,7 +73,7 @@ class GlossaryPane(Pane):
         with Vertical(id="glossary-left"):
             yield Input(placeholder=t("glossary.search_placeholder"), id="glossary-search")
             yield Static(t("glossary.loading"), id="glossary-status", markup=False)
-            tree: Tree[str] = Tree(Text(t("glossary.tree_root")), id="glossary-tree")
+            tree = GlossaryTree(Text(t("glossary.tree_root")), id="glossary-tree")
             tree.show_root = False
             yield tree
             yield OptionList(id="glossary-results", markup=False)
