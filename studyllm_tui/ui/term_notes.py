@@ -64,6 +64,8 @@ class TermNotes(Vertical):
         yield Static("", id="term-notes-status", markup=False)
 
     def on_mount(self) -> None:
+        if not self.query("#term-notes-bookmark"):
+            return  # removed again before it was shown (arrowing fast through a list)
         try:
             self.store = self._store_factory()
         except (StoreError, OSError, sqlite3.Error) as error:

@@ -105,7 +105,7 @@ class TokenRow(Static, can_focus=True):
         show_ids = self.show_ids and result.ids is not None
         for index in range(min(count, MAX_CHIPS)):
             info = result.info(index)
-            text = visible(info.display) or "∅"
+            text = safe_text(visible(info.display), keep_newlines=False) or "∅"
             if show_ids:
                 token_id = result.token_id(index)
                 if token_id is not None:
