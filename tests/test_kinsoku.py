@@ -64,12 +64,15 @@ def test_every_line_fits_and_nothing_is_lost(text: str, width: int) -> None:
 def test_textual_and_rich_wrap_with_it() -> None:
     import rich.text
     import textual.content
+    import textual.document._wrapped_document as wrapped_document
 
     from studyllm_tui.ui.linebreak import install
 
     install()
     for module in (textual.content, rich.text):
         assert hasattr(module.divide_line, "__wrapped__"), module  # the hook is in place
+    assert hasattr(wrapped_document.compute_wrap_offsets, "__wrapped__")
+    assert wrapped_document.compute_wrap_offsets("あいう。", 6, 4) == [2]
     content = textual.content.Content(SENTENCE)
     for width in (20, 21, 30):
         lines = [line.plain.rstrip() for line in content.wrap(width)]

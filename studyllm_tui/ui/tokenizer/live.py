@@ -99,6 +99,8 @@ class LiveSplitter(ReportsFailures, Vertical):
         self.set_class(short, "-short")
         for widget in self.query("#tok-toolbar > *"):
             widget.compact = narrow or short  # type: ignore[attr-defined]
+        placeholder = "tokenizer.add_placeholder_short" if narrow else "tokenizer.add_placeholder"
+        self.query_one("#tok-add", Input).placeholder = t(placeholder)
         self.query_one("#tok-text", TextArea).compact = short
 
     def on_mount(self) -> None:
