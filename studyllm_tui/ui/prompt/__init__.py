@@ -46,6 +46,7 @@ __all__ = ["PromptLab"]
 
 PREFERRED_ORDER = ("sentiment", "nli", "quiz", "headline", "topic")
 NARROW = 110  # terminal columns below which the answers stack instead of side by side
+SHORT = 30  # terminal rows below which the left column is packed to fit without scrolling
 
 
 class PromptLab(PromptRuns):
@@ -159,8 +160,10 @@ class PromptLab(PromptRuns):
                     yield EvaluationView(id="prompt-eval")
 
     def on_resize(self) -> None:
-        """Below 110 columns (80x24) the answer columns stack and scroll, whole lines each."""
+        """Below 110 columns (80x24) the answer columns stack and scroll, whole lines each;
+        below 30 rows the left column is packed so that it fits (it does not scroll away)."""
         self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.set_class(self.app.size.height < SHORT, "-short")
 
     async def on_mount(self) -> None:
         self.query_one("#prompt-progress", ProgressBar).display = False

@@ -51,7 +51,7 @@ class TaskPanel(VerticalScroll):
         yield from self.compose_options()
         with Horizontal(classes="task-run-row"):
             yield Button(t("tasks.run_button"), id="run", variant="primary", compact=True)
-            yield ProgressBar(id="progress", show_eta=False, total=None)
+            yield ProgressBar(id="progress", show_eta=False, total=100)  # idle: still
         yield Static(Text(t("tasks.status_idle")), id="status", classes="task-status")
         with Vertical(id="result-scroll", classes="task-result"):
             yield Static(id="notice", classes="task-notice")
