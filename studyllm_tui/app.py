@@ -255,7 +255,7 @@ class StudyApp(App[None]):
     # -- the command palette ---------------------------------------------------------------
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not StudyCommandPalette.is_open(self):
+        if self.use_command_palette and not StudyCommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(StudyCommandPalette(id="--command-palette"))
 
     def search_themes(self) -> None:

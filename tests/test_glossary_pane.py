@@ -66,7 +66,10 @@ async def test_search_japanese_and_english(glossary: Glossary) -> None:
         await ready(pilot)
         search = app.query_one("#glossary-search", Input)
         search.focus()
-        for query, title in (("てんい", "転移学習（transfer learning）"), ("token", "トークン（token）")):
+        for query, title in (
+            ("てんい", "転移学習（transfer learning）"),
+            ("token", "トークン（token）"),
+        ):
             search.value = query
             await pilot.pause()
             await pilot.press("enter")
@@ -155,7 +158,9 @@ async def test_footer_follows_the_language_chosen_after_import(glossary: Glossar
     async with app.run_test(size=(160, 36)) as pilot:
         await ready(pilot)
         keys = {key.key: key.description for key in app.query("FooterKey")}
-        assert keys["f1"] == "ヘルプ" and keys["alt+left"] == "戻る" and keys["ctrl+p"] == "コマンド"
+        assert (
+            keys["f1"] == "ヘルプ" and keys["alt+left"] == "戻る" and keys["ctrl+p"] == "コマンド"
+        )
 
 
 async def test_problems_are_counted_on_screen(tmp_path: Path) -> None:

@@ -24,7 +24,9 @@ async def test_evaluate_without_the_model_says_so_in_status_and_view() -> None:
         await pilot.press("f5")
         await wait_until(pilot, lambda: bool(app.query("#prompt-input-input")))
         await pilot.press("ctrl+e")
-        await wait_until(pilot, lambda: static(app, "#prompt-eval-summary") != t("prompt.eval_hint"))
+        await wait_until(
+            pilot, lambda: static(app, "#prompt-eval-summary") != t("prompt.eval_hint")
+        )
         await app.workers.wait_for_complete()
         summary = static(app, "#prompt-eval-summary")
         status = static(app, "#prompt-status")
@@ -47,7 +49,9 @@ async def test_an_unexpected_exception_in_a_task_is_shown_by_class_and_message(m
         await pilot.press("ctrl+j")
         await wait_until(pilot, lambda: "boom" in static(app, "#panel-sentiment #status"))
         text = static(app, "#panel-sentiment #status")
-        assert "RuntimeError" in text and t("tasks.status_error", message="").split("{")[0][:3] in text
+        assert (
+            "RuntimeError" in text and t("tasks.status_error", message="").split("{")[0][:3] in text
+        )
         assert "boom" in screen_text(app)  # on screen at 80x24, not scrolled away
 
 

@@ -175,7 +175,9 @@ async def test_tokenizer_input_is_drawn_visibly(name: str) -> None:
         await wait_until(pilot, lambda: all(r.result is not None for r in app.query(TokenRow)))
         area = app.query_one("#tok-text", TextArea)
         area.text = HOSTILE[name]
-        await wait_until(pilot, lambda: all(r.result and r.result.text == area.text for r in app.query(TokenRow)))
+        await wait_until(
+            pilot, lambda: all(r.result and r.result.text == area.text for r in app.query(TokenRow))
+        )
         area.move_cursor((0, 1))
         await pilot.pause(0.3)
         text = screen_text(app)

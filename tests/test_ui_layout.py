@@ -39,7 +39,9 @@ def lang(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     set_language("ja")
 
 
-async def test_footer_and_tab_bar_are_whole_on_every_tab_at_80x24(lang: str, tmp_path: Path) -> None:
+async def test_footer_and_tab_bar_are_whole_on_every_tab_at_80x24(
+    lang: str, tmp_path: Path
+) -> None:
     glossary = load_glossary_files([[write_glossary(tmp_path)]])
     app = StudyApp(Config(lang=lang), glossary=glossary, only_tabs=TAB_IDS)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, cast
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 from textual.widgets.option_list import Option
 
 from studyllm_tui.core.i18n import language, t
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.cells import safe_line
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ class GlossaryCommands(Provider):
                 title,
                 partial(self.study_app.open_term, term.id),
                 text=title.plain,
-                help=safe_line(f"{t('app.cmd_open_term')} · {term.summary_in(language())}"),
+                help=escape(visible(f"{t('app.cmd_open_term')} · {term.summary_in(language())}")),
             )
 
     async def discover(self) -> Hits:

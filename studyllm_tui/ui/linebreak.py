@@ -53,4 +53,4 @@ def install() -> None:
         return line_breaks(text, width, fold)
 
     compute_wrap_offsets.__wrapped__ = original_offsets  # type: ignore[attr-defined]
-    wrapped_document.compute_wrap_offsets = compute_wrap_offsets  # type: ignore[attr-defined]
+    wrapped_document.compute_wrap_offsets = compute_wrap_offsets

@@ -163,9 +163,7 @@ class TermView(Vertical):
         if glossary is not None:
             for other in glossary.backlinks(term.id):
                 if other.id not in term.related:
-                    options.append(
-                        Option(safe_line(f"← {other.title(lang)}"), f"term/{other.id}")
-                    )
+                    options.append(Option(safe_line(f"← {other.title(lang)}"), f"term/{other.id}"))
         links.add_options(options)
         links.display = bool(options)
         self.query_one("#term-links-title").display = bool(options)

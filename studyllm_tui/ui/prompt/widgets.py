@@ -123,7 +123,9 @@ class ExampleList(SelectionList[int]):
         selections: list[Any] = []
         for i in order:
             item = task.examples[i]
-            given = visible(" / ".join(item.fields.values()).replace("\n", " "), keep_newlines=False)
+            given = visible(
+                " / ".join(item.fields.values()).replace("\n", " "), keep_newlines=False
+            )
             number = f"{chosen.index(i) + 1}. " if i in chosen else "   "
             label = Text(number, style="bold")
             label.append(f"#{i + 1} {given} → ")

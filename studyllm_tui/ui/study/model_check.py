@@ -78,7 +78,8 @@ class ModelCheck(Pane):
             elif isinstance(error, Cancelled):
                 message = t("study.model_cancelled")
             else:
-                message = t("study.model_failed", error=describe_failure(error))
+                shown = describe_failure(error) if error is not None else "-"
+                message = t("study.model_failed", error=shown)
             self.model_text = Text(message, style="yellow")
         elif event.state == WorkerState.CANCELLED:
             self.model_text = Text(t("study.model_cancelled"), style="dim")

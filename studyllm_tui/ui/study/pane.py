@@ -243,7 +243,9 @@ class StudyPane(ModelCheck):
         bookmark = ""
         if card.term_id and self.store is not None and self.store.is_bookmarked(card.term_id):
             bookmark = " ★"
-        self.query_one("#study-kind", Static).update(Content(visible(f"{kind} · {where}{bookmark}")))
+        self.query_one("#study-kind", Static).update(
+            Content(visible(f"{kind} · {where}{bookmark}"))
+        )
         # cards come from glossary files (the user's too) and imports: control characters shown
         self.query_one("#study-prompt", Static).update(Content(visible(card.prompt)))
         self.query_one("#study-choices", Static).update(self.choices_text(card))
