@@ -10,6 +10,13 @@ from studyllm_tui.ui.tokenizer.row import TokenRow
 from tests.glossary_fixtures import write_glossary
 from tests.pilot_helpers import settle, wait_until
 
+
+async def settle_twice(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Workers done, then once more after late layout (async field builds, row labels)."""
+    await settle(pilot)
+    await pilot.pause(0.5)
+    await settle(pilot)
+
 SIZE = (80, 24)
 
 
@@ -30,7 +37,7 @@ def test_tokenizer_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         app = pilot.app
         await wait_until(pilot, lambda: all(r.result is not None for r in app.query(TokenRow)))
-        await settle(pilot)
+        await settle_twice(pilot)
 
     app = StudyApp(only_tabs=["tokenizer"])
     assert snap_compare(app, press=["f3"], run_before=run_before, terminal_size=SIZE)
@@ -55,7 +62,7 @@ def test_tasks_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_prompt_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = StudyApp(only_tabs=("glossary", "prompt"))
-    assert snap_compare(app, press=["f5"], run_before=settle, terminal_size=SIZE)
+    assert snap_compare(app, press=["f5"], run_before=settle_twice, terminal_size=SIZE)
 
 
 def test_study_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -162,8 +162,8 @@ class PromptLab(PromptRuns):
     def on_resize(self) -> None:
         """Below 110 columns (80x24) the answer columns stack and scroll, whole lines each;
         below 30 rows the left column is packed so that it fits (it does not scroll away)."""
-        self.set_class(self.app.size.width < NARROW, "-narrow")
-        self.set_class(self.app.size.height < SHORT, "-short")
+        self.set_class(self.screen.size.width < NARROW, "-narrow")
+        self.set_class(self.screen.size.height < SHORT, "-short")
 
     async def on_mount(self) -> None:
         self.query_one("#prompt-progress", ProgressBar).display = False

@@ -93,7 +93,7 @@ class LiveSplitter(ReportsFailures, Vertical):
 
     def on_resize(self) -> None:
         """Small terminals (80x24): one-line toolbar, a shorter text box, no legend."""
-        width, height = self.app.size
+        width, height = self.screen.size
         narrow, short = width < 110, height < 36
         self.set_class(narrow, "-narrow")
         self.set_class(short, "-short")
