@@ -12,13 +12,16 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import set_language, t
-from studyllm_tui.ui.commands import GlossaryCommands
-from studyllm_tui.ui.pane import Pane, describe_keys
+from studyllm_tui.ui.commands import GlossaryCommands, StudyCommandPalette
+from studyllm_tui.ui.footer import StudyFooter
+from studyllm_tui.ui.linebreak import install as install_line_breaking
+from studyllm_tui.ui.pane import Pane, WorkerFailed, describe_keys
 from studyllm_tui.ui.tabs import TABS, TabSpec, available_tabs
 
 if TYPE_CHECKING:
@@ -38,6 +41,17 @@ def startup_css(tabs: list[TabSpec]) -> list[str | PurePath]:
         for path in sorted(STYLES.glob("*.tcss"))
         if path.stem not in tab_ids or path.stem == first
     ]
+
+
+def tab_label(spec: TabSpec, *, with_key: bool) -> Content:
+    """A tab's title, with its F-key when the tab bar has room for every tab's key."""
+    title = t(spec.title_key)
+    return Content(f"{title} {spec.key.upper()}" if with_key else title)
+
+
+def tab_bar_width(tabs: list[TabSpec], *, with_keys: bool) -> int:
+    """Cells the tab bar needs for ``tabs`` (each tab has one cell of padding each side)."""
+    return sum(tab_label(spec, with_key=with_keys).cell_length + 2 for spec in tabs)
 
 
 def app_keys() -> list[BindingType]:
@@ -62,6 +76,7 @@ def app_keys() -> list[BindingType]:
                 spec.key,
                 f"show_tab('{spec.id}')",
                 t(spec.title_key),
+                show=False,  # the tab bar shows them (and F1 lists them): the footer has room
                 priority=True,
                 id=f"app.tab_{spec.id}",
             )
@@ -85,6 +100,7 @@ class StudyApp(App[None]):
     ) -> None:
         self.config = config or Config()
         set_language(self.config.lang)
+        install_line_breaking()
         self.config_problems = config_problems or []
         self._glossary = glossary
         self.tabs: list[TabSpec] = available_tabs(only_tabs)
@@ -107,12 +123,25 @@ class StudyApp(App[None]):
         yield Header()
         with TabbedContent(id="tabs"):
             for index, spec in enumerate(self.tabs):
-                with TabPane(Content(f"{t(spec.title_key)} {spec.key.upper()}"), id=spec.id):
+                with TabPane(tab_label(spec, with_key=True), id=spec.id):
                     if index == 0:  # the first screen; other panes are built when opened
                         yield spec.pane_class()(id=f"{spec.id}-pane")
-        yield Footer()
+        yield StudyFooter()
+
+    def on_resize(self, event: Resize | None = None) -> None:
+        """Tab labels lose their F-keys when all of them would not fit (80 columns, 7 tabs):
+        no tab is hidden off the edge or cut in half. F1 still lists the keys."""
+        width = event.size.width if event is not None else self.size.width
+        with_keys = tab_bar_width(self.tabs, with_keys=True) <= width
+        tabs = self.query_one("#tabs", TabbedContent)
+        for spec in self.tabs:
+            tab = tabs.get_tab(spec.id)
+            label = tab_label(spec, with_key=with_keys)
+            if tab.label.plain != label.plain:
+                tab.label = label
 
     def on_mount(self) -> None:
+        self.on_resize()
         pane = self.active_pane()
         if pane is not None:
             pane.focus_default()
@@ -174,7 +203,14 @@ class StudyApp(App[None]):
         pane = await self.ensure_pane(tab_id)
         if pane is None:
             return None
-        self.query_one("#tabs", TabbedContent).active = tab_id
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != tab_id:
+            # Unfocus first. Otherwise hiding the old tab's focused field makes Textual pass the
+            # focus to a sibling in that (hidden) tab, TabbedContent switches back to the tab
+            # holding the focus for a moment, and the new tab's field, hidden meanwhile, loses
+            # the focus we are about to give it (the prompt lab's cursor landed nowhere).
+            self.screen.set_focus(None)
+        tabs.active = tab_id
         pane.focus_default()
         return pane
 
@@ -211,15 +247,50 @@ class StudyApp(App[None]):
         if pane is not None:
             pane.cancel_or_back()
 
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """A worker outside any pane failed (panes handle their own): never silently."""
+        self.notify(event.message, severity="error", markup=False, timeout=10)
+
+    # -- the command palette ---------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not StudyCommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(StudyCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            StudyCommandPalette(providers=[ThemeProvider], placeholder=t("app.palette_themes"))
+        )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every entry in the UI language; Textual's own English entries are replaced
+        (Theme, Maximize) or left out (Keys: F1 is the help; Screenshot)."""
         for spec in self.tabs:
             yield SystemCommand(
                 t("app.cmd_switch_tab", name=t(spec.title_key)),
                 spec.key.upper(),
                 partial(self.action_show_tab, spec.id),
             )
+        pane = self.active_pane()
+        if pane is not None:
+            yield from pane.commands()
+        if self.has_tab("study"):
+            yield SystemCommand(
+                t("app.cmd_bookmarked"),
+                t("app.cmd_bookmarked_help"),
+                partial(self.open_target, "study/bookmarked"),
+            )
         yield SystemCommand(t("app.help"), t("app.cmd_help_help"), self.action_help)
+        yield SystemCommand(t("app.cmd_theme"), t("app.cmd_theme_help"), self.search_themes)
+        if screen.maximized is not None:
+            yield SystemCommand(
+                t("app.cmd_minimize"), t("app.cmd_minimize_help"), screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                t("app.cmd_maximize"), t("app.cmd_maximize_help"), screen.action_maximize
+            )
         yield SystemCommand(t("app.quit"), t("app.cmd_quit_help"), self.exit)
-        for command in super().get_system_commands(screen):
-            if command.title not in ("Quit", "Help"):
-                yield command

@@ -38,3 +38,23 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.1)
     expected = areas[0] if areas else None
     assert pilot.app.focused is expected
+
+
+async def wait_until(pilot, predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause until ``predicate()`` holds; fail the test after ``timeout`` seconds."""
+    waited = 0.0
+    while not predicate():
+        if waited > timeout:
+            raise AssertionError("timed out waiting")
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+def screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text on the screen now, one string per terminal row (what a person reads)."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(screen_lines(app))

@@ -66,7 +66,10 @@ async def test_search_japanese_and_english(glossary: Glossary) -> None:
         await ready(pilot)
         search = app.query_one("#glossary-search", Input)
         search.focus()
-        for query, title in (("てんい", "転移学習（transfer learning）"), ("token", "トークン（token）")):
+        for query, title in (
+            ("てんい", "転移学習（transfer learning）"),
+            ("token", "トークン（token）"),
+        ):
             search.value = query
             await pilot.pause()
             await pilot.press("enter")
@@ -145,14 +148,19 @@ async def test_footer_follows_the_language_chosen_after_import(glossary: Glossar
     async with app.run_test(size=(160, 36)) as pilot:
         await ready(pilot)
         keys = {key.key: key.description for key in app.query("FooterKey")}
-        assert keys["f1"] == "Help" and keys["f2"] == "Glossary" and keys["ctrl+q"] == "Quit"
+        assert keys["f1"] == "Help" and keys["ctrl+q"] == "Quit"
         assert keys["alt+left"] == "Back" and keys["ctrl+p"] == "Commands"
+        # the F-keys of the tabs are on the tab bar (not repeated in the footer)
+        assert "f2" not in keys
+        assert app.query_one("#tabs").get_tab("glossary").label.plain == "Glossary F2"
     set_language("ja")
     app = make_app(glossary)
     async with app.run_test(size=(160, 36)) as pilot:
         await ready(pilot)
         keys = {key.key: key.description for key in app.query("FooterKey")}
-        assert keys["f1"] == "ヘルプ" and keys["alt+left"] == "戻る" and keys["ctrl+p"] == "コマンド"
+        assert (
+            keys["f1"] == "ヘルプ" and keys["alt+left"] == "戻る" and keys["ctrl+p"] == "コマンド"
+        )
 
 
 async def test_problems_are_counted_on_screen(tmp_path: Path) -> None:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
 
 from studyllm_tui.core.glossary.history import History
 from studyllm_tui.core.i18n import language, t
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import safe_line
 from studyllm_tui.ui.pane import Pane, describe_keys
 from studyllm_tui.ui.term_view import TermView
 
@@ -30,7 +34,27 @@ def glossary_keys() -> list[BindingType]:
         Binding("slash", "focus_search", t("glossary.key_search"), id="glossary.search"),
         Binding("alt+left,backspace", "back", t("glossary.key_back"), id="glossary.back"),
         Binding("alt+right", "forward", t("glossary.key_forward"), id="glossary.forward"),
+        Binding("b", "toggle_bookmark", t("glossary.key_bookmark"), id="glossary.bookmark"),
+        Binding("n", "edit_note", t("glossary.key_note"), id="glossary.note"),
     ]
+
+
+class GlossaryTree(Tree[str]):
+    """The category tree; a label too long for the column ends in "…" instead of running
+    off under a horizontal scrollbar (which showed as a stray ``▌`` on the last row)."""
+
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        text = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room > 4 and text.cell_len > room:
+            text.truncate(room, overflow="ellipsis")
+        return text
+
+    def on_resize(self) -> None:
+        self._invalidate()
 
 
 class GlossaryPane(Pane):
@@ -49,7 +73,7 @@ class GlossaryPane(Pane):
         with Vertical(id="glossary-left"):
             yield Input(placeholder=t("glossary.search_placeholder"), id="glossary-search")
             yield Static(t("glossary.loading"), id="glossary-status", markup=False)
-            tree: Tree[str] = Tree(Text(t("glossary.tree_root")), id="glossary-tree")
+            tree = GlossaryTree(Text(t("glossary.tree_root")), id="glossary-tree")
             tree.show_root = False
             yield tree
             yield OptionList(id="glossary-results", markup=False)
@@ -73,7 +97,7 @@ class GlossaryPane(Pane):
         self._fill_tree(glossary)
         self._set_status(self._overview())
         if glossary.problems:
-            lines = "\n".join(str(problem) for problem in glossary.problems[:3])
+            lines = visible("\n".join(str(problem) for problem in glossary.problems[:3]))
             self.notify(
                 f"{t('glossary.problems', count=len(glossary.problems))}\n{lines}",
                 severity="warning",
@@ -100,15 +124,17 @@ class GlossaryPane(Pane):
         for category, terms in glossary.by_category().items():
             ja, en = CATEGORIES.get(category, (category, category))
             name = ja if lang == "ja" else en
-            branch = tree.root.add(Text(f"{name} ({len(terms)})", style="bold"), data="")
+            label = visible(f"{name} ({len(terms)})", keep_newlines=False)
+            branch = tree.root.add(Text(label, style="bold"), data="")
             for term in terms:
-                branch.add_leaf(Text(term.ja if lang == "ja" else term.en), data=term.id)
+                name = term.ja if lang == "ja" else term.en
+                branch.add_leaf(Text(visible(name, keep_newlines=False)), data=term.id)
         first = tree.root.children[0] if tree.root.children else None
         if first is not None:
             first.expand()
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#glossary-status", Static).update(Content(text))
+        self.query_one("#glossary-status", Static).update(safe_line(text))
 
     # -- search -------------------------------------------------------------------------
 
@@ -134,7 +160,7 @@ class GlossaryPane(Pane):
         lang = language()
         if hits:
             results.add_options(
-                Option(Content(f"{hit.term.title(lang)}  · {hit.term.summary_in(lang)}"), hit.id)
+                Option(safe_line(f"{hit.term.title(lang)}  · {hit.term.summary_in(lang)}"), hit.id)
                 for hit in hits
             )
             results.highlighted = 0
@@ -143,7 +169,12 @@ class GlossaryPane(Pane):
             nearest = index.suggest(query)
             names = "、".join(term.title(lang) for term in nearest)
             self._set_status(t("glossary.no_result", query=query, nearest=names))
-            results.add_options(Option(Content(term.title(lang)), term.id) for term in nearest)
+            results.add_options(Option(safe_line(term.title(lang)), term.id) for term in nearest)
+        # the preview shows a term of this list, or none: never one left from an earlier query
+        view = self.query_one(TermView)
+        listed = {hit.id for hit in hits}
+        if view.term is not None and view.term.id not in listed:
+            view.clear()
 
     @on(Input.Submitted, "#glossary-search")
     def _open_first(self) -> None:
@@ -213,6 +244,31 @@ class GlossaryPane(Pane):
 
     def action_focus_search(self) -> None:
         self.query_one("#glossary-search", Input).focus()
+
+    # -- bookmark and note of the term shown ---------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_bookmark", "edit_note"):
+            return self.query_one(TermView).term is not None
+        return True
+
+    async def action_toggle_bookmark(self) -> None:
+        notes = await self.query_one(TermView).notes()
+        if notes is not None:
+            notes.toggle_bookmark()
+
+    async def action_edit_note(self) -> None:
+        notes = await self.query_one(TermView).notes()
+        if notes is not None:
+            notes.start_edit()
+
+    def commands(self) -> Iterable[SystemCommand]:
+        if self.query_one(TermView).term is None:
+            return
+        yield SystemCommand(
+            t("app.cmd_bookmark"), t("app.cmd_bookmark_help"), self.action_toggle_bookmark
+        )
+        yield SystemCommand(t("app.cmd_note"), t("app.cmd_note_help"), self.action_edit_note)
 
     # -- Pane hooks -----------------------------------------------------------------------
 

@@ -26,8 +26,13 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t("app.help_title"), id="help-title", markup=False)
             if self.pane_help_key:
                 yield Markdown(t(self.pane_help_key), id="help-pane")
-            yield Markdown(t("app.help_global"), id="help-global")
+            yield Markdown(t("app.help_global", tabs=self.tab_keys()), id="help-global")
             yield Static(t("app.help_close"), id="help-footer", markup=False)
+
+    def tab_keys(self) -> str:
+        tabs = getattr(self.app, "tabs", [])
+        keys = [f"**{spec.key.upper()}** {t(spec.title_key)}" for spec in tabs]
+        return t("app.list_sep").join(keys) or "-"
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(result)

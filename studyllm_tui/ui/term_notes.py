@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Markdown, Static, TextArea
 
 from studyllm_tui.core.i18n import t
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.core.study import Store, StoreError, default_store
 
 
@@ -50,6 +51,8 @@ class TermNotes(Vertical):
         self.store: Store | None = None
         self.saved_text = ""
         self.editing = False
+        self._announce = False
+        self.last_status = ""
         self.editor = TextArea("", id="term-notes-editor", language="markdown", soft_wrap=True)
 
     def compose(self) -> ComposeResult:
@@ -85,17 +88,28 @@ class TermNotes(Vertical):
     def show_note(self) -> None:
         view = self.query_one("#term-notes-view", Markdown)
         if self.saved_text.strip():
-            view.update(self.saved_text)
+            view.update(visible(self.saved_text))
         else:
             view.update(t("study.notes_empty"))
 
     def status(self, message: str) -> None:
-        self.query_one("#term-notes-status", Static).update(message)
+        self.last_status = message
+        self.query_one("#term-notes-status", Static).update(visible(message))
 
     def focus_default(self) -> None:
         self.query_one("#term-notes-bookmark", Checkbox).focus()
 
     # -- bookmark -----------------------------------------------------------------------
+
+    def toggle_bookmark(self) -> None:
+        """The ``b`` key and the palette: toggle, and say so where it can be seen."""
+        checkbox = self.query_one("#term-notes-bookmark", Checkbox)
+        if checkbox.disabled:
+            self.app.notify(self.last_status, severity="error", markup=False)
+            return
+        checkbox.toggle()
+        checkbox.scroll_visible(animate=False)
+        self._announce = True
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
@@ -106,7 +120,11 @@ class TermNotes(Vertical):
         except sqlite3.Error as error:
             self.status(t("study.save_failed", error=str(error)))
             return
-        self.status(t("study.bookmarked" if event.value else "study.unbookmarked"))
+        message = t("study.bookmarked" if event.value else "study.unbookmarked")
+        self.status(message)
+        if self._announce:  # the checkbox may be below the screen's edge: a toast is seen
+            self._announce = False
+            self.app.notify(message, markup=False, timeout=3)
 
     # -- note ---------------------------------------------------------------------------
 
@@ -135,6 +153,7 @@ class TermNotes(Vertical):
         self.add_class("-editing")
         self.editor.load_text(self.saved_text)
         self.editor.focus()
+        self.call_after_refresh(self.editor.scroll_visible, animate=False)
         self.query_one("#term-notes-edit", Button).label = t("study.notes_done")
         self.status(t("study.notes_editing"))
         self.refresh_bindings()

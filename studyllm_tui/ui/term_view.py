@@ -17,9 +17,14 @@ from textual.widgets.option_list import Option
 
 from studyllm_tui.core.glossary.display import compact_cjk_spaces
 from studyllm_tui.core.i18n import language, t
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import safe, safe_line
 
 if TYPE_CHECKING:  # the model is imported with the glossary, off the first frame
+    from textual.widget import AwaitMount
+
     from studyllm_tui.core.glossary.model import Glossary, Term
+    from studyllm_tui.ui.term_notes import TermNotes
 
 TRY_TABS = {"bpe": "tokenizer"}
 NOTES_DELAY = 0.25  # seconds a term stays on screen before its notes are shown
@@ -55,16 +60,32 @@ class TermView(Vertical):
     def show(self, term: Term, available: Callable[[str], bool] = lambda _: True) -> None:
         self.term = term
         lang = language()
-        self.query_one("#term-title", Static).update(Content(term.title(lang)))
-        self.query_one("#term-meta", Static).update(Content(self._meta(term, lang)))
+        self.query_one("#term-title", Static).update(safe_line(term.title(lang)))
+        self.query_one("#term-meta", Static).update(safe(self._meta(term, lang)))
         body = f"**{term.summary_in(lang)}**\n\n{term.body}"
         if lang == "en" and term.summary_en:
             body = f"**{term.summary_en}**\n\n{term.summary}\n\n{term.body}"
-        self.query_one("#term-body", Markdown).update(compact_cjk_spaces(body))
+        self.query_one("#term-body", Markdown).update(compact_cjk_spaces(visible(body)))
         self._show_correction(term)
         self._fill_links(term, lang, available)
         self._schedule_notes(term)
         self.query_one("#term-scroll").scroll_home(animate=False)
+
+    def clear(self) -> None:
+        """Show no term (the search found nothing to preview)."""
+        self.term = None
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        for old in self.query(".term-notes"):
+            old.remove()
+        self.query_one("#term-title", Static).update(Content(t("glossary.pick_a_term")))
+        self.query_one("#term-meta", Static).update("")
+        self.query_one("#term-body", Markdown).update("")
+        for correction in self.query("#term-correction"):
+            correction.display = False
+        self.query_one("#term-links", OptionList).clear_options()
+        self.query_one("#term-links", OptionList).display = False
+        self.query_one("#term-links-title").display = False
 
     def _show_correction(self, term: Term) -> None:
         """The seed's mistake that this entry corrects, if any, below the body."""
@@ -73,7 +94,7 @@ class TermView(Vertical):
             if shown:
                 shown.first().display = False
             return
-        text = compact_cjk_spaces(f"**{t('glossary.correction')}**\n\n{term.correction}")
+        text = compact_cjk_spaces(visible(f"**{t('glossary.correction')}**\n\n{term.correction}"))
         if shown:
             correction = shown.first(Markdown)
             correction.update(text)
@@ -89,13 +110,28 @@ class TermView(Vertical):
             old.remove()
         if self._notes_timer is not None:
             self._notes_timer.stop()
-        self._notes_timer = self.set_timer(NOTES_DELAY, lambda: self._mount_notes(term))
+        self._notes_timer = self.set_timer(NOTES_DELAY, lambda: self._mount_notes(term) and None)
 
-    def _mount_notes(self, term: Term) -> None:
+    def _mount_notes(self, term: Term) -> AwaitMount | None:
         from studyllm_tui.ui.term_notes import TermNotes  # opens the study database
 
         if self.term is term and not self.query(".term-notes"):
-            self.query_one("#term-scroll").mount(TermNotes(term.id, classes="term-notes"))
+            return self.query_one("#term-scroll").mount(TermNotes(term.id, classes="term-notes"))
+        return None
+
+    async def notes(self) -> TermNotes | None:
+        """The bookmark and note widget of the term shown (built now if not yet there)."""
+        from studyllm_tui.ui.term_notes import TermNotes
+
+        if self.term is None:
+            return None
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        mounting = self._mount_notes(self.term)
+        if mounting is not None:
+            await mounting
+        found = self.query(TermNotes)
+        return found.first() if found else None
 
     def _meta(self, term: Term, lang: str) -> str:
         from studyllm_tui.core.glossary.model import CATEGORIES
@@ -118,18 +154,16 @@ class TermView(Vertical):
         options: list[Option] = []
         if term.try_ and available(try_tab(term.try_)):
             label = t(f"glossary.try_{try_tab(term.try_)}")
-            options.append(Option(Content(f"▶ {label}  ({term.try_})"), term.try_))
+            options.append(Option(safe_line(f"▶ {label}  ({term.try_})"), term.try_))
         glossary = self.glossary
         for other_id in term.related:
             other = glossary.get(other_id) if glossary else None
             if other is not None:
-                options.append(Option(Content(f"→ {other.title(lang)}"), f"term/{other.id}"))
+                options.append(Option(safe_line(f"→ {other.title(lang)}"), f"term/{other.id}"))
         if glossary is not None:
             for other in glossary.backlinks(term.id):
                 if other.id not in term.related:
-                    options.append(
-                        Option(Content(f"← {other.title(lang)}"), f"term/{other.id}")
-                    )
+                    options.append(Option(safe_line(f"← {other.title(lang)}"), f"term/{other.id}"))
         links.add_options(options)
         links.display = bool(options)
         self.query_one("#term-links-title").display = bool(options)

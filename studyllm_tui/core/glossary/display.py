@@ -39,12 +39,19 @@ def compact_cjk_spaces(markdown: str) -> str:
     """``markdown`` with the spaces between Latin words and Japanese removed, for display.
 
     Fenced and indented code blocks, inline code and the space after a list marker or a
-    heading's ``#`` are kept as written.
+    heading's ``#`` are kept as written. A line that follows a list without indentation starts
+    a new paragraph (Markdown would glue it into the last item as a lazy continuation).
     """
     out: list[str] = []
     fence = ""
+    in_list = False
     for line in markdown.split("\n"):
         stripped = line.lstrip()
+        starts_item = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+", line) is not None
+        if not fence and in_list and stripped and not starts_item and line == stripped:
+            out.append("")  # a paragraph after a list ends it (not a lazy continuation)
+        if not fence:
+            in_list = (starts_item or (in_list and line != stripped)) and bool(stripped)
         if fence:
             out.append(line)
             if stripped.startswith(fence):

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import (
     Button,
@@ -36,6 +36,8 @@ from studyllm_tui.core.prompts import (
     load_prompt_tasks,
     select_examples,
 )
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import safe_line
 from studyllm_tui.ui.prompt.evaluation import EvaluationView
 from studyllm_tui.ui.prompt.runs import PromptRuns
 from studyllm_tui.ui.prompt.widgets import ExampleList, ModeColumn
@@ -43,6 +45,8 @@ from studyllm_tui.ui.prompt.widgets import ExampleList, ModeColumn
 __all__ = ["PromptLab"]
 
 PREFERRED_ORDER = ("sentiment", "nli", "quiz", "headline", "topic")
+NARROW = 110  # terminal columns below which the answers stack instead of side by side
+SHORT = 30  # terminal rows below which the left column is packed to fit without scrolling
 
 
 class PromptLab(PromptRuns):
@@ -109,14 +113,16 @@ class PromptLab(PromptRuns):
                 yield Input(
                     "0", type="integer", id="prompt-seed", classes="prompt-number", compact=True
                 )
-            yield Label(t("prompt.examples_title"), classes="prompt-section")
-            yield ExampleList(id="prompt-examples")
+            # the input and the run keys come first: at 80x24 they are on screen from the start
+            # (a field scrolled out of view is blurred by Textual, and the focus was lost)
             yield Label(t("prompt.input_title"), classes="prompt-section")
             yield Vertical(id="prompt-inputs")
             with Horizontal(classes="prompt-buttons"):
-                yield Button(t("prompt.run"), id="prompt-run", variant="primary")
-                yield Button(t("prompt.compare"), id="prompt-compare")
-                yield Button(t("prompt.evaluate"), id="prompt-evaluate")
+                yield Button(t("prompt.run"), id="prompt-run", variant="primary", compact=True)
+                yield Button(t("prompt.compare"), id="prompt-compare", compact=True)
+                yield Button(t("prompt.evaluate"), id="prompt-evaluate", compact=True)
+            yield Label(t("prompt.examples_title"), classes="prompt-section")
+            yield ExampleList(id="prompt-examples")
             with Collapsible(title=t("prompt.backend_title"), id="prompt-backend-box"):
                 yield Select(
                     [(t("prompt.backend_local"), "local"), (t("prompt.backend_remote"), "remote")],
@@ -141,18 +147,23 @@ class PromptLab(PromptRuns):
             yield TextArea(
                 "", read_only=True, id="prompt-view", soft_wrap=True, show_line_numbers=False
             )
-            with Horizontal(id="prompt-statusbar"):
-                yield Static("", id="prompt-status", markup=False)
-                yield ProgressBar(id="prompt-progress", show_eta=False)
+            yield Static("", id="prompt-status", markup=False)
+            yield ProgressBar(id="prompt-progress", show_eta=False)
             with TabbedContent(id="prompt-results"):
                 with (
                     TabPane(t("prompt.answers_tab"), id="prompt-answers-tab"),
-                    Horizontal(id="prompt-columns"),
+                    Container(id="prompt-columns"),
                 ):
                     for mode in MODES:
                         yield ModeColumn(mode)
                 with TabPane(t("prompt.evaluation_tab"), id="prompt-eval-tab"):
                     yield EvaluationView(id="prompt-eval")
+
+    def on_resize(self) -> None:
+        """Below 110 columns (80x24) the answer columns stack and scroll, whole lines each;
+        below 30 rows the left column is packed so that it fits (it does not scroll away)."""
+        self.set_class(self.screen.size.width < NARROW, "-narrow")
+        self.set_class(self.screen.size.height < SHORT, "-short")
 
     async def on_mount(self) -> None:
         self.query_one("#prompt-progress", ProgressBar).display = False
@@ -280,7 +291,7 @@ class PromptLab(PromptRuns):
         try:
             prompt = self.build(self.mode, strict=False)
         except PromptError as error:
-            title.update(Content(str(error)))
+            title.update(safe_line(str(error)))
             return
         backend = (
             self._backend
@@ -293,6 +304,7 @@ class PromptLab(PromptRuns):
                 text, count = backend.render(prompt), backend.count_tokens(prompt)
             except BackendError as error:
                 text = f"{prompt.text}\n\n({error})"
+        text = visible(text)  # examples, the input and a chat template come from files
         if view.text != text:
             view.load_text(text)
         tokens = (
@@ -303,7 +315,7 @@ class PromptLab(PromptRuns):
         )
 
     def set_status(self, text: str, fraction: float | None = None) -> None:
-        self.query_one("#prompt-status", Static).update(Content(text))
+        self.query_one("#prompt-status", Static).update(safe_line(text))
         bar = self.query_one("#prompt-progress", ProgressBar)
         bar.display = fraction is not None
         if fraction is not None:

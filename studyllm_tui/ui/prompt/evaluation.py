@@ -22,6 +22,9 @@ from studyllm_tui.core.prompts import (
     PromptTask,
     evaluate,
 )
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import pad, safe_line
+from studyllm_tui.ui.pane import ReportsFailures
 from studyllm_tui.ui.prompt.widgets import bar
 
 if TYPE_CHECKING:
@@ -32,7 +35,7 @@ def summary(task: PromptTask, results: dict[str, ModeResult]) -> Text:
     """Accuracy per mode, as bars (and the mean character F1 for headline-like tasks)."""
     text = Text()
     for mode, result in results.items():
-        text.append(f"{t(f'prompt.mode_{mode}'):<12}", style="bold")
+        text.append(pad(t(f"prompt.mode_{mode}"), 12), style="bold")
         text.append(bar(result.accuracy, 20), style="green")
         text.append(f" {result.accuracy:6.1%} ({result.correct}/{result.total})")
         if task.metric == "char_f1":
@@ -40,7 +43,7 @@ def summary(task: PromptTask, results: dict[str, ModeResult]) -> Text:
         text.append("  " + t(f"prompt.method_{result.method.replace('-', '_')}"), style="dim")
         text.append("\n")
         if result.note:
-            text.append(f"  {result.note}\n", style="italic dim")
+            text.append(f"  {visible(result.note)}\n", style="italic dim")
     return text
 
 
@@ -59,19 +62,19 @@ def wrong_items(results: dict[str, ModeResult]) -> Text:
             style="bold underline",
         )
         for item in result.wrong:
-            query = item.query.replace("\n", " / ")
+            query = visible(item.query.replace("\n", " / "), keep_newlines=False)
             text.append(f"  #{item.index + 1} ", style="bold")
             text.append(query)
             text.append("\n     " + t("prompt.expected") + " ")
-            text.append(item.expected, style="green")
+            text.append(visible(item.expected, keep_newlines=False), style="green")
             text.append("  " + t("prompt.predicted") + " ")
-            text.append(item.predicted, style="red")
+            text.append(visible(item.predicted, keep_newlines=False), style="red")
             text.append("\n")
         text.append("\n")
     return text
 
 
-class EvaluationView(Vertical):
+class EvaluationView(ReportsFailures, Vertical):
     def compose(self) -> ComposeResult:
         yield Static(t("prompt.eval_hint"), id="prompt-eval-summary", markup=False)
         with VerticalScroll(id="prompt-eval-wrong-box"):
@@ -79,6 +82,10 @@ class EvaluationView(Vertical):
 
     def clear(self) -> None:
         self.query_one("#prompt-eval-summary", Static).update(t("prompt.eval_hint"))
+        self.query_one("#prompt-eval-wrong", Static).update("")
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#prompt-eval-summary", Static).update(safe_line(message))
         self.query_one("#prompt-eval-wrong", Static).update("")
 
     def show(self, task: PromptTask, results: dict[str, ModeResult]) -> None:
@@ -132,6 +139,7 @@ class EvaluationView(Vertical):
             return
         except (BackendError, PromptError) as error:
             call(lab.set_status, str(error))
+            call(self.show_error, str(error))
             return
         call(self.show, task, results)
         call(lab.set_status, t("prompt.eval_done", count=len(task.dev)))

@@ -27,6 +27,7 @@ from studyllm_tui.core.prompts import (
     run_prompt,
 )
 from studyllm_tui.ui.pane import Pane
+from studyllm_tui.ui.progress import describe_progress
 from studyllm_tui.ui.prompt.evaluation import EvaluationView
 from studyllm_tui.ui.prompt.widgets import ModeColumn
 
@@ -134,8 +135,6 @@ class PromptRuns(Pane):
     def progress_callback(self, worker: Worker[Any]) -> Any:
         def report(progress: Progress) -> None:
             if not worker.is_cancelled:
-                from studyllm_tui.core.hub import describe_progress
-
                 self.app.call_from_thread(
                     self.set_status, describe_progress(progress), progress.fraction
                 )
@@ -159,11 +158,7 @@ class PromptRuns(Pane):
             backend.prepare(self.progress_callback(worker), cancel)
         except Cancelled:
             return
-        except Exception as error:  # a model that cannot load: say so in each column
-            for mode, _ in prompts:
-                call(columns[mode].fail, str(error))
-            call(self.set_status, str(error))
-            return
+        # any other failure (a model that cannot load ...) reaches show_failure
         call(self.refresh_prompt)
         for mode, prompt in prompts:
             if worker.is_cancelled:
@@ -195,12 +190,16 @@ class PromptRuns(Pane):
         call(self.refresh_prompt)
         call(self.set_status, t("prompt.done", model=backend.describe()))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group.startswith("prompt:") and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            message = t("prompt.failed", error=f"{type(error).__name__}: {error}")
-            self.set_status(message)
-            self.notify(message, severity="error", markup=False)
+    def show_failure(self, group: str, message: str) -> None:
+        """A run or an evaluation failed: on the status line, in every column still waiting,
+        in the evaluation view, and as a notification."""
+        self.set_status(message)
+        for column in self.query(ModeColumn):
+            if column.has_class("-running"):
+                column.fail(message)
+        if group == "prompt:evaluate":
+            self.query_one("#prompt-eval", EvaluationView).show_error(message)
+        super().show_failure(group, message)
 
 
 def _streamer(lab: PromptRuns, column: ModeColumn) -> Callable[[str], None]:

@@ -15,6 +15,8 @@ from textual.widgets.selection_list import Selection
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.prompts import LabelScores, PromptTask
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import cell_len, pad, safe
 
 BAR_WIDTH = 16
 
@@ -29,17 +31,17 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 def label_bars(scores: LabelScores) -> Text:
     """One line per label: name, bar, percentage; the most likely label in bold."""
     best = scores.best()
-    width = max(len(label) for label in scores.probs)
+    width = max(cell_len(visible(label)) for label in scores.probs)
     text = Text()
     for label, prob in scores.probs.items():
         style = "bold" if label == best else ""
-        text.append(label.ljust(width) + " ", style=style)
+        text.append(pad(visible(label, keep_newlines=False), width) + " ", style=style)
         text.append(bar(prob), style="green" if label == best else "dim")
         text.append(f" {prob:6.1%}\n", style=style)
     if scores.method == "first-token":
         text.append(t("prompt.first_token_short") + "\n", style="italic dim")
     if scores.note and scores.method != "first-token":
-        text.append(scores.note + "\n", style="italic dim")
+        text.append(visible(scores.note) + "\n", style="italic dim")
     return text
 
 
@@ -71,25 +73,25 @@ class ModeColumn(Vertical):
 
     def set_text(self, text: str) -> None:
         self.answer = text
-        self._part("answer").update(Content(text or "…"))
+        self._part("answer").update(safe(text or "…"))
 
     def finish(self, text: str, scores: LabelScores | None, note: str) -> None:
         self.remove_class("-running")
         self.answer = text
-        self._part("answer").update(Content(text) if text else Content(t("prompt.empty_answer")))
+        self._part("answer").update(safe(text) if text else Content(t("prompt.empty_answer")))
         if scores is not None:
             self._part("bars").update(label_bars(scores))
         elif note:
-            self._part("bars").update(Text(note, style="italic dim"))
+            self._part("bars").update(Text(visible(note), style="italic dim"))
 
     def fail(self, message: str, partial: str = "") -> None:
         self.remove_class("-running")
         if partial:
             self.answer = partial
-            self._part("answer").update(Content(partial))
+            self._part("answer").update(safe(partial))
         elif not self.answer:
             self._part("answer").update("")
-        self._part("error").update(Content(message))
+        self._part("error").update(safe(message))
 
     def clear(self) -> None:
         self.answer = ""
@@ -121,11 +123,13 @@ class ExampleList(SelectionList[int]):
         selections: list[Any] = []
         for i in order:
             item = task.examples[i]
-            given = " / ".join(item.fields.values()).replace("\n", " ")
+            given = visible(
+                " / ".join(item.fields.values()).replace("\n", " "), keep_newlines=False
+            )
             number = f"{chosen.index(i) + 1}. " if i in chosen else "   "
             label = Text(number, style="bold")
             label.append(f"#{i + 1} {given} → ")
-            label.append(item.answer, style="bold")
+            label.append(visible(item.answer, keep_newlines=False), style="bold")
             selections.append(Selection(label, i, i in chosen))
         self.add_options(selections)
         self.disabled = not enabled

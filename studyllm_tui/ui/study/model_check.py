@@ -15,10 +15,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled, Progress
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.core.study import CardSpec
 from studyllm_tui.core.study.cards import KIND_PREDICT
 from studyllm_tui.core.study.predict import Prediction, PredictionUnavailable, run_prediction
-from studyllm_tui.ui.pane import Pane
+from studyllm_tui.ui.pane import Pane, describe_failure
+from studyllm_tui.ui.progress import describe_progress
 
 
 class ModelCheck(Pane):
@@ -57,9 +59,8 @@ class ModelCheck(Pane):
     def model_progress(self, card_id: str, report: Progress) -> None:
         if self.card is None or self.card.id != card_id:
             return
-        fraction = report.fraction
-        done = f" {fraction:.0%}" if fraction is not None else ""
-        self.model_text = Text(f"{t('study.model_running')} {report.stage}{done}", style="italic")
+        stage = describe_progress(report)
+        self.model_text = Text(f"{t('study.model_running')} {stage}", style="italic")
         self.query_one("#study-model", Static).update(self.model_text)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -77,7 +78,8 @@ class ModelCheck(Pane):
             elif isinstance(error, Cancelled):
                 message = t("study.model_cancelled")
             else:
-                message = t("study.model_failed", error=f"{type(error).__name__}: {error}")
+                shown = describe_failure(error) if error is not None else "-"
+                message = t("study.model_failed", error=shown)
             self.model_text = Text(message, style="yellow")
         elif event.state == WorkerState.CANCELLED:
             self.model_text = Text(t("study.model_cancelled"), style="dim")
@@ -85,12 +87,17 @@ class ModelCheck(Pane):
             return
         self.query_one("#study-model", Static).update(self.model_text or "")
 
+    def show_failure(self, group: str, message: str) -> None:
+        if group != "study:predict":  # the model check shows its failure below the card
+            super().show_failure(group, message)
+
     def prediction_text(self, card: CardSpec, prediction: Prediction) -> Text:
         text = Text()
-        text.append(t("study.model_says", label=prediction.label), style="bold")
+        label_shown = visible(prediction.label, keep_newlines=False)
+        text.append(t("study.model_says", label=label_shown), style="bold")
         text.append("\n")
         for label, score in sorted(prediction.scores.items(), key=lambda item: -item[1]):
-            text.append(f"  {label}: {score:.4f}\n")
+            text.append(f"  {visible(label, keep_newlines=False)}: {score:.4f}\n")
         agrees = prediction.label == card.choices[card.correct]
         text.append(t("study.model_agrees" if agrees else "study.model_differs"), style="dim")
         return text

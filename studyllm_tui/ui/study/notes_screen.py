@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from studyllm_tui.core.i18n import t
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.term_notes import TermNotes
 
 
@@ -23,7 +24,7 @@ class NotesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="study-notes-box"):
-            yield Static(Content(self.term_title), id="study-notes-title")
+            yield Static(Content(visible(self.term_title)), id="study-notes-title")
             yield TermNotes(self.term_id, id="study-notes")
             yield Static(t("study.notes_close_hint"), id="study-notes-hint", markup=False)
 

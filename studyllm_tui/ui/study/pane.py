@@ -18,6 +18,7 @@ from textual.worker import Worker
 from studyllm_tui.core.glossary.display import compact_cjk_spaces
 from studyllm_tui.core.glossary.model import CATEGORIES
 from studyllm_tui.core.i18n import language, t
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.core.study import (
     MODES,
     CardSpec,
@@ -235,8 +236,11 @@ class StudyPane(ModelCheck):
         bookmark = ""
         if card.term_id and self.store is not None and self.store.is_bookmarked(card.term_id):
             bookmark = " ★"
-        self.query_one("#study-kind", Static).update(Content(f"{kind} · {where}{bookmark}"))
-        self.query_one("#study-prompt", Static).update(Content(card.prompt))
+        self.query_one("#study-kind", Static).update(
+            Content(visible(f"{kind} · {where}{bookmark}"))
+        )
+        # cards come from glossary files (the user's too) and imports: control characters shown
+        self.query_one("#study-prompt", Static).update(Content(visible(card.prompt)))
         self.query_one("#study-choices", Static).update(self.choices_text(card))
         answer = self.query_one("#study-answer", Static)
         detail = self.query_one("#study-detail", Static)
@@ -256,16 +260,16 @@ class StudyPane(ModelCheck):
         if card.choices and self.chosen is not None:
             verdict = t("study.right") if self.chosen == card.correct else t("study.wrong")
             verdict += "  "
-        answer.update(Text(f"{verdict}{t('study.answer')}: {card.answer}", style="bold"))
+        answer.update(Text(f"{verdict}{t('study.answer')}: {visible(card.answer)}", style="bold"))
         # The glossary's explanation is the app's own Markdown; anything else (notes, model
         # inputs) is shown literally.
         detail.display = not card.detail_markdown
         markdown.display = card.detail_markdown
         if card.detail_markdown:
             detail.update("")
-            markdown.update(compact_cjk_spaces(card.detail))
+            markdown.update(compact_cjk_spaces(visible(card.detail)))
         else:
-            detail.update(Content(card.detail))
+            detail.update(Content(visible(card.detail)))
         model.update(self.model_text or "")
         ratings.display = True
         self.label_ratings()
@@ -281,7 +285,7 @@ class StudyPane(ModelCheck):
             elif self.revealed and index == self.chosen:
                 style = "bold red"
             text.append(f"  {LETTERS[index]}) ", style="dim")
-            text.append(choice, style=style)
+            text.append(visible(choice, keep_newlines=False), style=style)
             text.append("\n")
         return text
 
@@ -405,4 +409,6 @@ class StudyPane(ModelCheck):
         return False
 
     def show_target(self, target: str) -> None:
+        if target == "study/bookmarked":
+            self.query_one("#study-bookmarked", Checkbox).value = True
         self.focus_default()

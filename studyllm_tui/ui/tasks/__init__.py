@@ -15,7 +15,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.jobs import Cancelled, Progress
 from studyllm_tui.core.models.registry import TASKS
-from studyllm_tui.ui.pane import Pane
+from studyllm_tui.ui.pane import Pane, describe_failure
+from studyllm_tui.ui.progress import describe_progress
 from studyllm_tui.ui.tasks.panel import TaskPanel
 
 __all__ = ["TaskPanel", "TasksPane"]
@@ -138,16 +139,15 @@ class TasksPane(Pane):
                 self.app.call_from_thread(panel.set_status, text, fraction, busy)
 
         def progress(report: Progress) -> None:
-            from studyllm_tui.core.hub import describe_progress
-
             status(describe_progress(report), report.fraction, report.fraction is None)
 
-        try:
-            from studyllm_tui.core.models.runners import _input_count_error
+        from studyllm_tui.core.models.runners import _input_count_error
 
-            problem = _input_count_error(panel.task_id, len(inputs))
-            if problem:
-                raise TaskInputError(problem)
+        problem = _input_count_error(panel.task_id, len(inputs))
+        if problem:
+            self.app.call_from_thread(panel.set_status, t("tasks.status_error", message=problem))
+            return
+        try:
             manager = get_manager(self.study_app.config)
             loaded = manager.load(panel.task_id, progress=progress, cancel=cancel)
             status(t("tasks.status_running", device=loaded.device), busy=True)
@@ -162,13 +162,11 @@ class TasksPane(Pane):
             self.app.call_from_thread(self._mark_cached, panel)
         except Cancelled:
             self.app.call_from_thread(panel.set_status, t("tasks.status_cancelled"))
-        except Exception as error:
-            message = (
-                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            )
+        except TaskInputError as error:
             self.app.call_from_thread(
-                panel.set_status, t("tasks.status_error", message=message[:300])
+                panel.set_status, t("tasks.status_error", message=describe_failure(error))
             )
+        # anything else (no model, a broken folder, out of memory ...) reaches show_failure
 
     def _stream(
         self, panel: TaskPanel, loaded: Any, prompt: str, options: dict[str, Any], cancel: Any
@@ -199,7 +197,8 @@ class TasksPane(Pane):
             panel.cached = True
             panel.query_one("#card").update(panel.card())  # type: ignore[attr-defined]
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "tasks:run" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.panel().set_status(t("tasks.status_error", message=str(error)[:300]))
+    def show_failure(self, group: str, message: str) -> None:
+        if group == "tasks:run":  # on the panel's own status line, where the person looks
+            self.panel().set_status(t("tasks.status_error", message=message))
+            return
+        super().show_failure(group, message)

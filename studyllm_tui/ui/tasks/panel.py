@@ -11,13 +11,18 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.models.registry import TASKS
+from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.tasks import render
 
 SUMMARY_PRESET_IDS = ("greedy", "no-repeat", "beam", "t05", "t13", "topk", "topp")
 
 
-class TaskPanel(Vertical):
-    """Inputs, options, status and result of one task."""
+class TaskPanel(VerticalScroll):
+    """Model card, inputs, options, the run key, status and result of one task, stacked.
+
+    One column that scrolls as a whole: at 80x24 nothing is squeezed beside anything else or
+    clipped, and a new status or result is scrolled into view.
+    """
 
     def __init__(self, task: str, model_id: str, cached: bool) -> None:
         super().__init__(id=f"panel-{task}", classes="task-panel")
@@ -31,7 +36,7 @@ class TaskPanel(Vertical):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="card-box", classes="task-card"):
+        with Vertical(id="card-box", classes="task-card"):
             yield Static(self.card(), id="card")
         examples = list(self.spec.examples)
         if self.task_id == "embed":
@@ -45,10 +50,10 @@ class TaskPanel(Vertical):
                 yield TextArea(text, id=f"in-{index}", classes=f"task-input {tall}")
         yield from self.compose_options()
         with Horizontal(classes="task-run-row"):
-            yield Button(t("tasks.run_button"), id="run", variant="primary")
-            yield Static(Text(t("tasks.status_idle")), id="status", classes="task-status")
-            yield ProgressBar(id="progress", show_eta=False, total=None)
-        with VerticalScroll(id="result-scroll", classes="task-result"):
+            yield Button(t("tasks.run_button"), id="run", variant="primary", compact=True)
+            yield ProgressBar(id="progress", show_eta=False, total=100)  # idle: still
+        yield Static(Text(t("tasks.status_idle")), id="status", classes="task-status")
+        with Vertical(id="result-scroll", classes="task-result"):
             yield Static(id="notice", classes="task-notice")
             yield Static(id="result")
             yield Static(id="extra")
@@ -119,7 +124,7 @@ class TaskPanel(Vertical):
         out.append(spec.text("title", lang), style="bold")
         out.append(f"   {t('tasks.book')} {spec.book}\n" if spec.book else "\n", style="dim")
         out.append(f"{t('tasks.model')}: ", style="bold")
-        out.append(self.model_id)
+        out.append(visible(self.model_id, keep_newlines=False))
         if self.model_id == spec.model:
             size = format_bytes(spec.size_bytes)
             out.append(f"  ({spec.params} params, {size}, {spec.licence})", style="dim")
@@ -185,7 +190,10 @@ class TaskPanel(Vertical):
                 widget.value = str(value)
 
     def set_status(self, text: str, fraction: float | None = None, busy: bool = False) -> None:
-        self.query_one("#status", Static).update(Text(text))
+        status = self.query_one("#status", Static)
+        status.update(Text(visible(text)))
+        if self.is_mounted and self.display:
+            self.call_after_refresh(self._scroll_to_output)
         bar = self.query_one("#progress", ProgressBar)
         if fraction is not None:
             bar.update(total=100, progress=fraction * 100)
@@ -193,6 +201,12 @@ class TaskPanel(Vertical):
             bar.update(total=None)
         else:
             bar.update(total=100, progress=100 if self.last_result is not None else 0)
+
+    def _scroll_to_output(self) -> None:
+        """Bring the status line and as much of the result as fits into view."""
+        result = self.query_one("#result-scroll")
+        self.scroll_to_widget(result, animate=False, top=False)
+        self.scroll_to_widget(self.query_one("#status"), animate=False, top=True)
 
     def set_notice(self, text: str) -> None:
         self.query_one("#notice", Static).update(Text(text, style="bold yellow") if text else "")
@@ -206,7 +220,7 @@ class TaskPanel(Vertical):
         if self.task_id in ("sentiment", "nli"):
             out = Text()
             out.append(f"{t('tasks.prediction')}: ", style="bold")
-            out.append(result.label + "\n\n", style="bold green")
+            out.append(visible(result.label, keep_newlines=False) + "\n\n", style="bold green")
             out.append_text(render.probability_bars(result.scores, result.label))
             main.update(out)
         elif self.task_id == "sts":
@@ -226,7 +240,7 @@ class TaskPanel(Vertical):
             main.update(out)
             self.show_bio()
         elif self.task_id in ("summarize", "generate"):
-            main.update(Text(result.text or t("tasks.empty_output")))
+            main.update(Text(visible(result.text) if result.text else t("tasks.empty_output")))
         elif self.task_id == "fill-mask":
             main.update(render.fill_candidates(result.candidates))
 
@@ -248,7 +262,7 @@ class TaskPanel(Vertical):
         self.streamed = Text()
 
     def show_step(self, step: Any, temperature: float) -> None:
-        self.streamed.append(step.text)
+        self.streamed.append(visible(step.text))
         self.query_one("#result", Static).update(self.streamed)
         if step.candidates:
             title = Text(t("tasks.next_token_title", step=step.index + 1) + "\n", style="bold")

@@ -1,16 +1,19 @@
 """Pictures of task results as Rich Text: bars, a gauge, a heatmap, highlighted entities.
 
-Model and user text is always appended as plain text (never parsed as markup).
+Model and user text is always appended as plain text (never parsed as markup), with its
+control characters made visible (:func:`studyllm_tui.core.safetext.visible`); widths are
+terminal cells (:mod:`studyllm_tui.ui.cells`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from studyllm_tui.core.i18n import t
+from studyllm_tui.core.safetext import visible
+from studyllm_tui.ui.cells import cell_len, clip, pad
 
 BAR_WIDTH = 30
 ENTITY_COLOURS = {
@@ -25,9 +28,8 @@ ENTITY_COLOURS = {
 }
 
 
-def pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal cells (Japanese characters take two)."""
-    return text + " " * max(0, width - cell_len(text))
+def _one_line(text: str) -> str:
+    return visible(text.replace("\n", " "), keep_newlines=False)
 
 
 def bar(value: float, width: int = BAR_WIDTH) -> str:
@@ -42,10 +44,11 @@ def probability_bars(
     scores: dict[str, float], best: str | None = None, width: int = BAR_WIDTH
 ) -> Text:
     out = Text()
-    name_width = max((cell_len(label) for label in scores), default=0)
+    names = {label: clip(_one_line(label), 24) for label in scores}
+    name_width = max((cell_len(name) for name in names.values()), default=0)
     for label, score in scores.items():
         style = "bold green" if label == best else ""
-        out.append(pad(label, name_width), style=style)
+        out.append(pad(names[label], name_width), style=style)
         out.append("  ")
         out.append(bar(score, width), style="green" if label == best else "blue")
         out.append(f" {score:6.1%}\n")
@@ -90,7 +93,7 @@ def heatmap(matrix: list[list[float]], sentences: list[str]) -> Text:
     out.append("\n")
     for index, sentence in enumerate(sentences):
         out.append(f" #{index + 1}: ", style="bold")
-        out.append(sentence.replace("\n", " ")[:200])
+        out.append(clip(_one_line(sentence), 200))
         out.append("\n")
     return out
 
@@ -100,9 +103,18 @@ def entity_colour(kind: str) -> str:
 
 
 def highlighted_entities(text: str, entities: list[Any]) -> Text:
-    out = Text(text)
-    for entity in entities:
-        out.stylize(f"bold black on {entity_colour(entity.type)}", entity.start, entity.end)
+    """``text`` with each entity's span coloured; each piece made visible on its own, so
+    that the offsets stay right even where a control character becomes several."""
+    out = Text()
+    at = 0
+    for entity in sorted(entities, key=lambda e: e.start):
+        if entity.start < at:
+            continue
+        out.append(visible(text[at : entity.start]))
+        style = f"bold black on {entity_colour(entity.type)}"
+        out.append(visible(text[entity.start : entity.end]), style=style)
+        at = entity.end
+    out.append(visible(text[at:]))
     return out
 
 
@@ -123,7 +135,7 @@ def entity_list(entities: list[Any]) -> Text:
     for entity in entities:
         out.append(f" {entity.type} ", style=f"bold black on {entity_colour(entity.type)}")
         out.append(" ")
-        out.append(entity.text)
+        out.append(_one_line(entity.text))
         out.append(f"  [{entity.start}:{entity.end}] {entity.score:.3f}\n", style="dim")
     return out
 
@@ -140,8 +152,8 @@ def bio_table(tokens: list[Any]) -> Text:
     for tag in tokens:
         span = f"{tag.start}-{tag.end}" if tag.start is not None else "-"
         label_style = "dim" if tag.label == "O" else "bold"
-        out.append(pad(tag.token, 14) + " ")
-        out.append(pad(tag.label, 17), style=label_style)
+        out.append(pad(clip(_one_line(tag.token), 14), 14) + " ")
+        out.append(pad(clip(_one_line(tag.label), 17), 17), style=label_style)
         out.append(f"{span:<10} {tag.score:.3f}\n")
     return out
 
@@ -152,7 +164,7 @@ def fill_candidates(candidates: list[Any]) -> Text:
     out.append("\n")
     for candidate in candidates[:3]:
         out.append("→ ", style="dim")
-        out.append(candidate.sequence)
+        out.append(_one_line(candidate.sequence))
         out.append("\n")
     return out
 
@@ -165,7 +177,7 @@ def next_token_table(candidates: list[Any], temperature: float, chosen: int | No
     for candidate in candidates:
         mark = "▶ " if candidate.token_id == chosen else "  "
         out.append(mark, style="bold yellow")
-        out.append(pad(candidate.token[:12], 14))
+        out.append(pad(clip(_one_line(candidate.token), 13), 14))
         out.append(" ")
         out.append(bar(candidate.prob, 14), style="blue")
         out.append(f" {candidate.prob:5.1%}  ")

@@ -25,6 +25,9 @@ from studyllm_tui.core.tokenizers import (
 )
 from studyllm_tui.core.tokenizers.base import Token, show_bytes, visible
 from studyllm_tui.core.tokenizers.hf import PRESETS
+from studyllm_tui.ui.cells import cell, safe_line
+from studyllm_tui.ui.pane import ReportsFailures, WorkerFailed, describe_failure
+from studyllm_tui.ui.progress import describe_progress
 from studyllm_tui.ui.tokenizer.row import TokenRow
 
 BOOK_SENTENCE = "自然言語処理にディープラーニングを使う"
@@ -49,7 +52,7 @@ def _row_id(index: int) -> str:
     return f"tok-row-{index}"
 
 
-class LiveSplitter(Vertical):
+class LiveSplitter(ReportsFailures, Vertical):
     """Text on top, one row of chips per tokenizer below, details of the token under focus."""
 
     def __init__(self, names: list[str] | None = None, *, id: str | None = None) -> None:
@@ -90,12 +93,14 @@ class LiveSplitter(Vertical):
 
     def on_resize(self) -> None:
         """Small terminals (80x24): one-line toolbar, a shorter text box, no legend."""
-        width, height = self.app.size
+        width, height = self.screen.size
         narrow, short = width < 110, height < 36
         self.set_class(narrow, "-narrow")
         self.set_class(short, "-short")
         for widget in self.query("#tok-toolbar > *"):
             widget.compact = narrow or short  # type: ignore[attr-defined]
+        placeholder = "tokenizer.add_placeholder_short" if narrow else "tokenizer.add_placeholder"
+        self.query_one("#tok-add", Input).placeholder = t(placeholder)
         self.query_one("#tok-text", TextArea).compact = short
 
     def on_mount(self) -> None:
@@ -127,11 +132,7 @@ class LiveSplitter(Vertical):
         worker = get_current_worker()
 
         def progress(report: Progress) -> None:
-            key = f"tokenizer.stage_{report.stage}"
-            stage = t(key) if t(key) != key else report.stage
-            if report.fraction is not None:
-                stage += f" {report.fraction:.0%}"
-            self.app.call_from_thread(self._loading, name, f"{stage} {report.detail}".strip())
+            self.app.call_from_thread(self._loading, name, describe_progress(report))
 
         try:
             adapter = load_tokenizer(name, progress=progress, cancel=worker.cancelled_event)
@@ -141,10 +142,14 @@ class LiveSplitter(Vertical):
         except TokenizerError as error:
             self.app.call_from_thread(self._failed, name, str(error))
             return
-        except Exception as error:  # a broken folder can raise anything; say so, don't crash
-            self.app.call_from_thread(self._failed, name, f"{type(error).__name__}: {error}")
-            return
+        # anything else (a broken folder ...) ends the worker: _load_failed shows it on the row
         self.app.call_from_thread(self._loaded, name, adapter)
+
+    def on_worker_failed(self, event: WorkerFailed) -> None:
+        name = event.group.removeprefix("tokenizer:load:")
+        if event.group.startswith("tokenizer:load:") and self.row_for(name) is not None:
+            event.stop()
+            self._failed(name, event.message)
 
     def _loading(self, name: str, what: str) -> None:
         row = self.row_for(name)
@@ -250,8 +255,8 @@ class LiveSplitter(Vertical):
                 if table and name == "mecab":  # the table shows every morpheme's features
                     result.prepare_features()
                 results[name] = result
-            except Exception as error:  # never let one tokenizer take the others down
-                results[name] = t("tokenizer.failed", error=f"{type(error).__name__}: {error}")
+            except Exception as error:  # shown on its row: one tokenizer never takes down the rest
+                results[name] = t("tokenizer.failed", error=describe_failure(error))
         if not worker.is_cancelled:
             self.app.call_from_thread(self._apply, generation, results)
 
@@ -282,10 +287,10 @@ class LiveSplitter(Vertical):
             features = result.features(index)
             start, end = result.spans[index]
             table.add_row(
-                Content(visible(result.info(index).display)),
-                Content(features.get("pos", "")),
-                Content(features.get("reading", "")),
-                Content(features.get("lemma", "")),
+                cell(result.info(index).display),
+                cell(features.get("pos", "")),
+                cell(features.get("reading", "")),
+                cell(features.get("lemma", "")),
                 f"{start}-{end}",
             )
 
@@ -301,11 +306,19 @@ class LiveSplitter(Vertical):
         for row in self.rows():
             row.selected = None
             row.set_span((offset, offset))
-        shown = next((r for r in self.rows() if r.result), None)
-        if shown is not None and shown.result is not None:
-            found = shown.result.tokens_at(offset, offset)
-            if found:
-                self._show_detail(shown, found[0], highlight=False)
+        shown = next((r for r in self.rows() if r.result is not None), None)
+        if shown is None or shown.result is None:
+            return
+        if shown.result.text != self.text:
+            return  # an edit: the new split is on its way, and _apply comes back here
+        found = shown.result.tokens_at(offset, offset)
+        if not found and offset > 0:  # at the end of the text: the token just before
+            found = shown.result.tokens_at(offset - 1, offset - 1)
+        if found:
+            self._show_detail(shown, found[0], highlight=False)
+        else:  # no token at all (empty text): describe nothing stale
+            self._detail_of = None
+            self.query_one("#tok-detail", Static).update("")
 
     def _cursor_offset(self) -> int:
         area = self.query_one("#tok-text", TextArea)
@@ -344,11 +357,11 @@ class LiveSplitter(Vertical):
         if token.features:
             detail += "  " + t(
                 "tokenizer.detail_mecab",
-                pos=token.features.get("pos", ""),
-                reading=token.features.get("reading", "") or "-",
-                lemma=token.features.get("lemma", "") or "-",
+                pos=visible(token.features.get("pos", "")),
+                reading=visible(token.features.get("reading", "")) or "-",
+                lemma=visible(token.features.get("lemma", "")) or "-",
             )
-        self.query_one("#tok-detail", Static).update(Content(detail))
+        self.query_one("#tok-detail", Static).update(safe_line(detail))
         if highlight:
             for other in self.rows():
                 other.set_span(None if other is row else (token.start, token.end))

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from studyllm_tui.core.i18n import t
+from studyllm_tui.core.safetext import visible as safe_text
 from studyllm_tui.core.tokenizers.base import Tokenization, visible
 
 MAX_CHIPS = 1500
@@ -83,10 +84,14 @@ class TokenRow(Static, can_focus=True):
 
     def render_chips(self) -> Content:
         head = Content.assemble(
-            (self.tokenizer_name, "bold"), "  ", (self.label, "dim"), "  ", (self.summary(), "bold")
+            (safe_text(self.tokenizer_name, keep_newlines=False), "bold"),
+            "  ",
+            (safe_text(self.label), "dim"),
+            "  ",
+            (self.summary(), "bold"),
         )
         if self.error is not None:
-            return Content.assemble(head, "\n", (self.error, "#ff6b6b"))
+            return Content.assemble(head, "\n", (safe_text(self.error), "#ff6b6b"))
         if self.result is None:
             return head
         result = self.result
@@ -100,7 +105,7 @@ class TokenRow(Static, can_focus=True):
         show_ids = self.show_ids and result.ids is not None
         for index in range(min(count, MAX_CHIPS)):
             info = result.info(index)
-            text = visible(info.display) or "∅"
+            text = safe_text(visible(info.display), keep_newlines=False) or "∅"
             if show_ids:
                 token_id = result.token_id(index)
                 if token_id is not None:

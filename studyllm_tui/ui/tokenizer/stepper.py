@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from studyllm_tui.core.bpe import TOY_CORPUS_TEXT, CorpusError, PairRow, Stepper, parse_corpus
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled
+from studyllm_tui.ui.cells import cell, safe
+from studyllm_tui.ui.pane import ReportsFailures, WorkerFailed
 
 SHOWN_WORDS = 300
 
@@ -55,7 +56,7 @@ def view_of(stepper: Stepper, position: int) -> StepView:
     )
 
 
-class BpeStepperView(Vertical):
+class BpeStepperView(ReportsFailures, Vertical):
     """Edit the corpus, then step: the pair table, the vocabulary, every word's split."""
 
     BINDINGS = [
@@ -172,8 +173,14 @@ class BpeStepperView(Vertical):
 
     # -- showing -------------------------------------------------------------------------
 
+    def on_worker_failed(self, event: WorkerFailed) -> None:
+        if event.group == "tokenizer:bpe":
+            event.stop()
+            self._show_error(event.message)
+            self.notify(event.message, severity="error", markup=False)
+
     def _show_error(self, message: str) -> None:
-        self.query_one("#bpe-status", Static).update(Content(message))
+        self.query_one("#bpe-status", Static).update(safe(message))
 
     def _show(self, stepper: Stepper, view: StepView) -> None:
         self.stepper = stepper
@@ -194,7 +201,7 @@ class BpeStepperView(Vertical):
             status = t("tokenizer.bpe_start", words=len(stepper.words))
         if view.finished:
             status += "  " + t("tokenizer.bpe_finished")
-        self.query_one("#bpe-status", Static).update(Content(status))
+        self.query_one("#bpe-status", Static).update(safe(status))
         pairs = self.query_one("#bpe-pairs", DataTable)
         pairs.clear(columns=True)
         columns = [t("tokenizer.col_rank"), t("tokenizer.col_pair"), t("tokenizer.col_count")]
@@ -205,18 +212,18 @@ class BpeStepperView(Vertical):
             chosen = view.chosen is not None and row == view.chosen
             style = "bold #000000 on #ffee58" if chosen else ""
             cells = [
-                Content.styled(f"{'▶' if chosen else ' '}{rank}", style),
-                Content.styled(f"{row.left} + {row.right}", style),
-                Content.styled(str(row.count), style),
+                cell(f"{'▶' if chosen else ' '}{rank}", style),
+                cell(f"{row.left} + {row.right}", style),
+                cell(str(row.count), style),
             ]
             if wordpiece:
-                cells.append(Content.styled(f"{row.score or 0:.4f}", style))
+                cells.append(cell(f"{row.score or 0:.4f}", style))
             pairs.add_row(*cells)
         words = self.query_one("#bpe-words", DataTable)
         words.clear()
         for word, pieces in view.segmentation.items():
-            words.add_row(Content(word), str(view.counts[word]), Content(" ".join(pieces)))
+            words.add_row(cell(word), str(view.counts[word]), cell(" ".join(pieces)))
         vocab = view.vocab
         self.query_one("#bpe-vocab", Static).update(
-            Content(t("tokenizer.bpe_vocab", size=len(vocab)) + " " + " ".join(vocab[-400:]))
+            safe(t("tokenizer.bpe_vocab", size=len(vocab)) + " " + " ".join(vocab[-400:]))
         )
