@@ -69,3 +69,18 @@ def test_study_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-u
     glossary = load_glossary_files([[write_glossary(tmp_path)]])
     app = StudyApp(glossary=glossary, only_tabs=("glossary", "study"))
     assert snap_compare(app, press=["f6"], run_before=settle, terminal_size=SIZE)
+
+
+def test_inside_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = StudyApp(only_tabs=("glossary", "inside"))
+    assert snap_compare(app, press=["f7"], run_before=settle, terminal_size=SIZE)
+
+
+def test_tuning_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = StudyApp(only_tabs=("glossary", "tuning"))
+    assert snap_compare(app, press=["f8"], run_before=settle_twice, terminal_size=SIZE)
+
+
+def test_tuning_160x48(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = StudyApp(only_tabs=("glossary", "tuning"))
+    assert snap_compare(app, press=["f8"], run_before=settle_twice, terminal_size=(160, 48))
