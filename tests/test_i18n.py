@@ -93,3 +93,18 @@ def test_a_broken_or_unwritable_cache_falls_back_to_the_yaml(
     i18n._area.cache_clear()
     assert i18n.t("demo.hello") == "こんにちは"
     assert i18n.t("demo.missing") == "demo.missing"
+
+
+def test_no_catalogue_key_is_defined_twice() -> None:
+    """YAML keeps the last of two equal keys without a word: a second definition would
+    silently replace a string another screen uses."""
+    import yaml
+
+    from studyllm_tui.core.i18n import CATALOGUE_DIR
+
+    for file in sorted(CATALOGUE_DIR.glob("*.yaml")):
+        root = yaml.compose(file.read_text(encoding="utf-8"))
+        assert isinstance(root, yaml.MappingNode), file
+        keys = [key.value for key, _ in root.value]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        assert not twice, f"{file.name}: {twice}"

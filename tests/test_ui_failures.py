@@ -31,8 +31,8 @@ async def test_evaluate_without_the_model_says_so_in_status_and_view() -> None:
         summary = static(app, "#prompt-eval-summary")
         status = static(app, "#prompt-status")
         assert summary == status and summary
-        assert "huggingface.co" not in status.split(":")[0]  # not the raw progress stage
-        assert "connect" not in status
+        # the failure replaced the progress line ("Hub に接続中 …"), and no raw stage name shows
+        assert "接続中" not in status and "connect" not in status
 
 
 async def test_an_unexpected_exception_in_a_task_is_shown_by_class_and_message(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +74,8 @@ def test_progress_stages_are_words_of_the_ui_language() -> None:
         assert describe_progress(Progress("connect", detail="huggingface.co")) == (
             "Hub に接続中 huggingface.co"
         )
-        assert describe_progress(Progress("load", 1, 3, "weights")) == "読み込み中 33% 重み"
+        # loading shows its part, not a percentage (the parts take very different times)
+        assert describe_progress(Progress("load", 1, 3, "weights")) == "モデルを読み込み中 重み"
         set_language("en")
         assert describe_progress(Progress("download", 1, 2)) == "Downloading 50%"
         assert describe_progress(Progress("x\x1b[2J")) == "x␛[2J"

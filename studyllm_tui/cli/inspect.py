@@ -22,57 +22,57 @@ LABEL_CELLS = 16
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "inspect",
-        help=t("inside.cli_help"),
-        description=t("inside.cli_description"),
+        help=t("inside.cli_opt_help"),
+        description=t("inside.cli_opt_description"),
     )
     views = parser.add_subparsers(dest="view", metavar="VIEW", required=True)
 
     attention = views.add_parser(
         "attention",
-        help=t("inside.cli_attention_help"),
-        description=t("inside.cli_attention_description"),
+        help=t("inside.cli_opt_attention_help"),
+        description=t("inside.cli_opt_attention_description"),
     )
     _model_option(attention)
-    attention.add_argument("--layer", type=int, default=0, metavar="L", help=t("inside.cli_layer"))
+    attention.add_argument("--layer", type=int, default=0, metavar="L", help=t("inside.cli_opt_layer"))
     attention.add_argument(
-        "--head", type=int, default=None, metavar="H", help=t("inside.cli_head")
+        "--head", type=int, default=None, metavar="H", help=t("inside.cli_opt_head")
     )
-    attention.add_argument("--json", action="store_true", help=t("inside.cli_json"))
-    attention.add_argument("text", metavar="TEXT", help=t("inside.cli_text"))
+    attention.add_argument("--json", action="store_true", help=t("inside.cli_opt_json"))
+    attention.add_argument("text", metavar="TEXT", help=t("inside.cli_opt_text"))
     attention.set_defaults(func=run_attention)
 
     lens = views.add_parser(
         "logit-lens",
-        help=t("inside.cli_lens_help"),
-        description=t("inside.cli_lens_description"),
+        help=t("inside.cli_opt_lens_help"),
+        description=t("inside.cli_opt_lens_description"),
     )
     _model_option(lens)
-    lens.add_argument("--top", type=int, default=5, metavar="K", help=t("inside.cli_top_lens"))
-    lens.add_argument("--json", action="store_true", help=t("inside.cli_json"))
-    lens.add_argument("text", metavar="TEXT", help=t("inside.cli_text"))
+    lens.add_argument("--top", type=int, default=5, metavar="K", help=t("inside.cli_opt_top_lens"))
+    lens.add_argument("--json", action="store_true", help=t("inside.cli_opt_json"))
+    lens.add_argument("text", metavar="TEXT", help=t("inside.cli_opt_text"))
     lens.set_defaults(func=run_lens)
 
     positions = views.add_parser(
         "positions",
-        help=t("inside.cli_positions_help"),
+        help=t("inside.cli_opt_positions_help"),
         description="PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(pos/10000^(2i/d)).",
     )
-    positions.add_argument("--length", type=int, default=32, metavar="N", help=t("inside.cli_length"))
-    positions.add_argument("--dims", type=int, default=64, metavar="D", help=t("inside.cli_dims"))
-    positions.add_argument("--json", action="store_true", help=t("inside.cli_json"))
+    positions.add_argument("--length", type=int, default=32, metavar="N", help=t("inside.cli_opt_length"))
+    positions.add_argument("--dims", type=int, default=64, metavar="D", help=t("inside.cli_opt_dims"))
+    positions.add_argument("--json", action="store_true", help=t("inside.cli_opt_json"))
     positions.set_defaults(func=run_positions)
 
     embeddings = views.add_parser(
         "embeddings",
-        help=t("inside.cli_embeddings_help"),
+        help=t("inside.cli_opt_embeddings_help"),
     )
     _model_option(embeddings)
     embeddings.add_argument(
-        "--position", type=int, default=None, metavar="P", help=t("inside.cli_position")
+        "--position", type=int, default=None, metavar="P", help=t("inside.cli_opt_position")
     )
-    embeddings.add_argument("--top", type=int, default=10, metavar="K", help=t("inside.cli_top_embeddings"))
-    embeddings.add_argument("--json", action="store_true", help=t("inside.cli_json"))
-    embeddings.add_argument("text", metavar="TEXT", help=t("inside.cli_text"))
+    embeddings.add_argument("--top", type=int, default=10, metavar="K", help=t("inside.cli_opt_top_embeddings"))
+    embeddings.add_argument("--json", action="store_true", help=t("inside.cli_opt_json"))
+    embeddings.add_argument("text", metavar="TEXT", help=t("inside.cli_opt_text"))
     embeddings.set_defaults(func=run_embeddings)
 
 
@@ -81,7 +81,7 @@ def _model_option(parser: argparse.ArgumentParser) -> None:
         "--model",
         dest="model",
         metavar="ID_OR_PATH",
-        help=t("inside.cli_model"),
+        help=t("inside.cli_opt_model"),
     )
 
 

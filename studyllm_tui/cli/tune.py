@@ -43,44 +43,44 @@ def float_arg(low: float, high: float) -> Any:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "tune", help=t("tuning.cli_help"), description=t("tuning.cli_description")
+        "tune", help=t("tuning.cli_opt_help"), description=t("tuning.cli_opt_description")
     )
     methods = parser.add_subparsers(dest="method", metavar="METHOD", required=True)
     for method in METHODS:
-        text = t(f"tuning.cli_help_{method}")
+        text = t(f"tuning.cli_opt_help_{method}")
         sub = methods.add_parser(method, help=text, description=text)
         arg = sub.add_argument
-        arg("--base", required=True, metavar="ID_OR_PATH", type=text_arg, help=t("tuning.cli_base"))
-        arg("--data", required=True, metavar="FILE_OR_ID", type=text_arg, help=t("tuning.cli_data"))
-        arg("--eval", dest="eval_data", metavar="FILE", type=text_arg, help=t("tuning.cli_eval"))
+        arg("--base", required=True, metavar="ID_OR_PATH", type=text_arg, help=t("tuning.cli_opt_base"))
+        arg("--data", required=True, metavar="FILE_OR_ID", type=text_arg, help=t("tuning.cli_opt_data"))
+        arg("--eval", dest="eval_data", metavar="FILE", type=text_arg, help=t("tuning.cli_opt_eval"))
         if method == "classify":
-            arg("--text-column", metavar="C", type=text_arg, help=t("tuning.cli_text_column"))
-            arg("--label-column", metavar="C", type=text_arg, help=t("tuning.cli_label_column"))
+            arg("--text-column", metavar="C", type=text_arg, help=t("tuning.cli_opt_text_column"))
+            arg("--label-column", metavar="C", type=text_arg, help=t("tuning.cli_opt_label_column"))
         arg(
             "--lora",
             type=count_arg(0, 1024),
             default=0 if method == "classify" else 8,
             metavar="R",
-            help=t(f"tuning.cli_lora_{'classify' if method == 'classify' else 'causal'}"),
+            help=t(f"tuning.cli_opt_lora_{'classify' if method == 'classify' else 'causal'}"),
         )
         if method != "classify":
             arg("--samples", type=count_arg(0, 100), default=3, metavar="N",
-                help=t("tuning.cli_samples"))
+                help=t("tuning.cli_opt_samples"))
         if method == "dpo":
             arg("--beta", type=float_arg(1e-4, 100.0), default=0.1, metavar="B",
-                help=t("tuning.cli_beta"))
-        arg("--epochs", type=float_arg(0.01, 1000.0), metavar="N", help=t("tuning.cli_epochs"))
-        arg("--lr", type=float_arg(1e-9, 1.0), metavar="X", help=t("tuning.cli_lr"))
-        arg("--batch-size", type=count_arg(1, 4096), metavar="B", help=t("tuning.cli_batch_size"))
+                help=t("tuning.cli_opt_beta"))
+        arg("--epochs", type=float_arg(0.01, 1000.0), metavar="N", help=t("tuning.cli_opt_epochs"))
+        arg("--lr", type=float_arg(1e-9, 1.0), metavar="X", help=t("tuning.cli_opt_lr"))
+        arg("--batch-size", type=count_arg(1, 4096), metavar="B", help=t("tuning.cli_opt_batch_size"))
         arg("--max-steps", type=count_arg(-1, 10_000_000), default=-1, metavar="S",
-            help=t("tuning.cli_max_steps"))
-        arg("--max-length", type=count_arg(8, 32768), metavar="T", help=t("tuning.cli_max_length"))
+            help=t("tuning.cli_opt_max_steps"))
+        arg("--max-length", type=count_arg(8, 32768), metavar="T", help=t("tuning.cli_opt_max_length"))
         arg("--warmup", type=float_arg(0.0, 1.0), default=0.1, metavar="F",
-            help=t("tuning.cli_warmup"))
-        arg("--seed", type=seed_int, default=42, metavar="S", help=t("tuning.cli_seed"))
-        arg("--resume", action="store_true", help=t("tuning.cli_resume"))
-        arg("--out", required=True, metavar="DIR", type=text_arg, help=t("tuning.cli_out"))
-        arg("--json", action="store_true", help=t("tuning.cli_json"))
+            help=t("tuning.cli_opt_warmup"))
+        arg("--seed", type=seed_int, default=42, metavar="S", help=t("tuning.cli_opt_seed"))
+        arg("--resume", action="store_true", help=t("tuning.cli_opt_resume"))
+        arg("--out", required=True, metavar="DIR", type=text_arg, help=t("tuning.cli_opt_out"))
+        arg("--json", action="store_true", help=t("tuning.cli_opt_json"))
         sub.set_defaults(func=run)
 
 
