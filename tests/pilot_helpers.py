@@ -15,8 +15,9 @@ async def wait_focused(pilot, timeout: float = 5.0) -> None:  # type: ignore[no-
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Put the tab in one known state for a snapshot: workers done, blinking off, and the
-    focus in the tab's first text field (where a person starts typing), else nowhere.
+    """Put the tab in one known state for a snapshot: workers done, blinking off, the tab's
+    focus checked to land in its first text field (where a person starts typing), and then
+    no focus (no cursor) for the picture.
 
     A tab focuses its field with ``focus()``, which Textual runs a moment later, and a pane
     that rebuilds its fields may move the focus once more: so the focus is set, waited on and
@@ -38,6 +39,16 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.1)
     expected = areas[0] if areas else None
     assert pilot.app.focused is expected
+    # Then no focus at all: whether a focused field draws its cursor also depends on the
+    # terminal's own focus state, which varied between runs; Pilot tests check the focus.
+    # A pane that rebuilds its fields may focus one again a moment later: blur until it stays.
+    for _ in range(5):
+        pilot.app.set_focus(None)
+        for area in pilot.app.query(TextArea):  # fields a pane built meanwhile blink too
+            area.cursor_blink = False
+            area._cursor_visible = False
+        await pilot.pause(0.2)
+    assert pilot.app.focused is None
 
 
 async def wait_until(pilot, predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]

@@ -80,7 +80,3 @@ def test_tuning_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = StudyApp(only_tabs=("glossary", "tuning"))
     assert snap_compare(app, press=["f8"], run_before=settle_twice, terminal_size=SIZE)
 
-
-def test_tuning_160x48(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    app = StudyApp(only_tabs=("glossary", "tuning"))
-    assert snap_compare(app, press=["f8"], run_before=settle_twice, terminal_size=(160, 48))
