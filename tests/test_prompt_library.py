@@ -112,9 +112,31 @@ def test_broken_files_give_file_line_problems(
     tmp_path: Path, text: str, line: int, message: str
 ) -> None:
     path = write(tmp_path, "bad.yaml", text)
-    library = load_task_files([[path]])
+    i18n.set_language("en")
+    try:
+        library = load_task_files([[path]])
+    finally:
+        i18n.set_language("ja")
     rendered = [str(p) for p in library.problems]
     assert any(r.startswith(f"{path}:{line}: ") and message in r for r in rendered), rendered
+
+
+def test_problem_messages_follow_the_language(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "bad.yaml", GOOD.replace("labels: [はい, いいえ]", "labels: [はい, はい]")
+    )
+    library = load_task_files([[path]])  # Japanese by default
+    assert [str(p) for p in library.problems] == [
+        f"{path}:6: mini: labels は重複のないテキストのリストにしてください"
+    ]
+    i18n.set_language("en")
+    try:
+        library = load_task_files([[path]])
+    finally:
+        i18n.set_language("ja")
+    assert [str(p) for p in library.problems] == [
+        f"{path}:6: mini: labels must be a list of distinct texts"
+    ]
 
 
 def test_duplicate_id_in_one_layer(tmp_path: Path) -> None:
@@ -137,7 +159,9 @@ def test_a_broken_user_file_leaves_the_shipped_tasks(user_data_dir: Path) -> Non
     write(user_data_dir / "prompts", "bad.yaml", "- just\n- a list\n")
     library = load_prompt_tasks()
     assert "sentiment" in library.tasks
-    assert [p.message for p in library.problems] == ["a prompt task must be a mapping of fields"]
+    assert [p.message for p in library.problems] == [
+        "プロンプトタスクはフィールドの対応（mapping）で書いてください"
+    ]
 
 
 def test_answer_normalisation_and_char_f1() -> None:

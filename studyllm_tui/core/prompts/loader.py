@@ -15,6 +15,7 @@ import yaml
 
 from studyllm_tui.core import paths, safeyaml
 from studyllm_tui.core.files import FileReadError, read_text_file
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.layers import merge_layers, yaml_files
 from studyllm_tui.core.problems import Problem, yaml_error_line
 from studyllm_tui.core.prompts.model import METRICS, Item, PromptLibrary, PromptTask
@@ -67,10 +68,10 @@ class _FileReader:
             self.problem(yaml_error_line(error), safeyaml.error_reason(error))
             return None
         if root is None:
-            self.problem(0, "empty file (expected a prompt task)")
+            self.problem(0, t("prompt_check.empty_file"))
             return None
         if not isinstance(root, yaml.MappingNode):
-            self.problem(_line(root), "a prompt task must be a mapping of fields")
+            self.problem(_line(root), t("prompt_check.not_a_mapping"))
             return None
         try:
             return self.task(root)
@@ -82,34 +83,31 @@ class _FileReader:
         nodes = _mapping(root)
         for key, (key_node, _) in nodes.items():
             if key not in KNOWN:
-                self.problem(
-                    _line(key_node), f"unknown field {key!r} (known: {', '.join(sorted(KNOWN))})"
-                )
+                known = ", ".join(sorted(KNOWN))
+                self.problem(_line(key_node), t("prompt_check.unknown_field", key=key, known=known))
         values = {key: _value(value) for key, (_, value) in nodes.items() if key in KNOWN}
         lines = {key: _line(value) for key, (_, value) in nodes.items()}
         missing = [
             name for name in REQUIRED if name not in values or values[name] in (None, "", [])
         ]
         if missing:
-            self.problem(_line(root), f"missing or empty field(s): {', '.join(missing)}")
+            self.problem(_line(root), t("prompt_check.missing_fields", fields=", ".join(missing)))
             return None
         ok = True
         task_id = values["id"]
         if not isinstance(task_id, str) or not ID_PATTERN.match(task_id):
-            self.problem(
-                lines["id"], f"id {task_id!r} must be lower-case ascii, digits, '-' or '_'"
-            )
+            self.problem(lines["id"], t("prompt_check.bad_id", id=task_id))
             return None
         name, name_en = values["name"], values.get("name_en", "")
         if isinstance(name, dict):  # name: {ja: ..., en: ...}
             name, name_en = name.get("ja", ""), name.get("en", name_en)
         for label, value in (("name", name), ("instruction", values["instruction"])):
             if not _text(value):
-                self.problem(lines[label], f"{task_id}: {label} must be text")
+                self.problem(lines[label], t("prompt_check.not_text", id=task_id, field=label))
                 ok = False
         for label in ("input_format", "answer_prefix", "description", "name_en"):
             if label in values and not isinstance(values[label], str):
-                self.problem(lines[label], f"{task_id}: {label} must be text")
+                self.problem(lines[label], t("prompt_check.not_text", id=task_id, field=label))
                 ok = False
         if not ok:
             return None
@@ -119,51 +117,46 @@ class _FileReader:
             or not field_names
             or len(set(field_names)) != len(field_names)
         ):
-            self.problem(
-                lines.get("fields", 0), f"{task_id}: fields must be a list of distinct names"
-            )
+            self.problem(lines.get("fields", 0), t("prompt_check.bad_fields", id=task_id))
             return None
         used = PLACEHOLDER.findall(values["input_format"])
         for field_name in field_names:
             if field_name not in used:
-                self.problem(
-                    lines["input_format"], f"{task_id}: input_format has no {{{field_name}}}"
-                )
+                message = t("prompt_check.format_lacks_field", id=task_id, field=field_name)
+                self.problem(lines["input_format"], message)
                 ok = False
         for field_name in used:
             if field_name not in field_names:
-                known = ", ".join(field_names)
-                self.problem(
-                    lines["input_format"],
-                    f"{task_id}: input_format uses {{{field_name}}}, which is not a field ({known})",
+                message = t(
+                    "prompt_check.format_unknown_field",
+                    id=task_id,
+                    field=field_name,
+                    known=", ".join(field_names),
                 )
+                self.problem(lines["input_format"], message)
                 ok = False
         labels = values.get("labels") or []
         if not _text_list(labels) or len(set(labels)) != len(labels):
-            self.problem(
-                lines.get("labels", 0), f"{task_id}: labels must be a list of distinct texts"
-            )
+            self.problem(lines.get("labels", 0), t("prompt_check.bad_labels", id=task_id))
             ok = False
             labels = []
         metric = values.get("metric", "label" if labels else "exact")
         if metric not in METRICS:
-            self.problem(
-                lines.get("metric", 0), f"{task_id}: metric must be one of {', '.join(METRICS)}"
-            )
+            message = t("prompt_check.bad_metric", id=task_id, known=", ".join(METRICS))
+            self.problem(lines.get("metric", 0), message)
             ok = False
         elif metric == "label" and not labels:
-            self.problem(lines.get("metric", 0), f"{task_id}: metric 'label' needs labels")
+            message = t("prompt_check.label_metric_needs_labels", id=task_id)
+            self.problem(lines.get("metric", 0), message)
             ok = False
         max_new = values.get("max_new_tokens", 32)
         if isinstance(max_new, bool) or not isinstance(max_new, int) or not 1 <= max_new <= 1024:
-            self.problem(
-                lines.get("max_new_tokens", 0),
-                f"{task_id}: max_new_tokens must be a whole number 1-1024",
-            )
+            message = t("prompt_check.bad_max_new_tokens", id=task_id)
+            self.problem(lines.get("max_new_tokens", 0), message)
             ok = False
         stop = values.get("stop", ["\n"])
         if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
-            self.problem(lines.get("stop", 0), f"{task_id}: stop must be a list of texts")
+            self.problem(lines.get("stop", 0), t("prompt_check.bad_stop", id=task_id))
             ok = False
         examples = self.items(task_id, "examples", nodes["examples"][1], field_names, labels)
         dev = (
@@ -176,16 +169,18 @@ class _FileReader:
         if len(examples) < MIN_EXAMPLES:
             self.problem(
                 lines["examples"],
-                f"{task_id}: needs at least {MIN_EXAMPLES} examples (has {len(examples)})",
+                t(
+                    "prompt_check.too_few_examples",
+                    id=task_id,
+                    min=MIN_EXAMPLES,
+                    count=len(examples),
+                ),
             )
             return None
         bank = {tuple(sorted(item.fields.items())) for item in examples}
         for item in dev:
             if tuple(sorted(item.fields.items())) in bank:
-                self.problem(
-                    item.line,
-                    f"{task_id}: dev item is also an example (the dev set must be unseen)",
-                )
+                self.problem(item.line, t("prompt_check.dev_in_examples", id=task_id))
         return PromptTask(
             id=task_id,
             name=str(name).strip(),
@@ -209,35 +204,39 @@ class _FileReader:
         self, task_id: str, key: str, node: yaml.Node, field_names: list[str], labels: list[str]
     ) -> list[Item] | None:
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(_line(node), f"{task_id}: {key} must be a list")
+            self.problem(_line(node), t("prompt_check.not_a_list", id=task_id, key=key))
             return None
         items: list[Item] = []
         for item_node in node.value:
             line = _line(item_node)
             if not isinstance(item_node, yaml.MappingNode):
-                self.problem(line, f"{task_id}: each {key} entry must be a mapping")
+                self.problem(line, t("prompt_check.entry_not_mapping", id=task_id, key=key))
                 continue
             data = _value(item_node)
             unknown = set(data) - {*field_names, "answer", "also"}
             if unknown:
-                self.problem(
-                    line,
-                    f"{task_id}: unknown key(s) {', '.join(sorted(map(str, unknown)))} in {key} entry",
-                )
+                keys = ", ".join(sorted(map(str, unknown)))
+                message = t("prompt_check.entry_unknown_keys", id=task_id, key=key, keys=keys)
+                self.problem(line, message)
             missing = [name for name in (*field_names, "answer") if not _text(data.get(name))]
             if missing:
-                self.problem(line, f"{task_id}: {key} entry lacks {', '.join(missing)}")
+                lacking = ", ".join(missing)
+                message = t("prompt_check.entry_lacks", id=task_id, key=key, fields=lacking)
+                self.problem(line, message)
                 continue
             answer = str(data["answer"]).strip()
             if labels and answer not in labels:
-                self.problem(
-                    line,
-                    f"{task_id}: answer {answer!r} is not one of the labels ({', '.join(labels)})",
+                message = t(
+                    "prompt_check.answer_not_label",
+                    id=task_id,
+                    answer=answer,
+                    labels=", ".join(labels),
                 )
+                self.problem(line, message)
                 continue
             also = data.get("also", [])
             if not isinstance(also, list) or not all(_text(v) for v in also):
-                self.problem(line, f"{task_id}: also must be a list of texts")
+                self.problem(line, t("prompt_check.bad_also", id=task_id))
                 also = []
             fields = {name: str(data[name]).strip() for name in field_names}
             items.append(Item(fields, answer, tuple(str(v).strip() for v in also), line))
