@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from fsrs import Rating
 from rich.text import Text
@@ -32,30 +32,13 @@ from studyllm_tui.core.study import (
 )
 from studyllm_tui.core.study.cards import KIND_PREDICT, category_name
 from studyllm_tui.core.study.predict import Prediction
+from studyllm_tui.ui.study.card_text import choices_text, format_interval
 from studyllm_tui.ui.study.model_check import ModelCheck
 from studyllm_tui.ui.study.notes_screen import NotesScreen
 from studyllm_tui.ui.study.stats_view import StatsView
 
-LETTERS = "abcd"
 RATING_KEYS = {Rating.Again: "1", Rating.Hard: "2", Rating.Good: "3", Rating.Easy: "4"}
 ALL = "__all__"
-
-
-def format_interval(delta: timedelta) -> str:
-    """A short interval: 1分, 10分, 3時間, 4日, 2か月 (or 1m, 10m, 3h, 4d, 2mo)."""
-    seconds = max(0, int(delta.total_seconds()))
-    minutes, hours, days = seconds / 60, seconds / 3600, seconds / 86400
-    if minutes < 60:
-        value, unit = max(1, round(minutes)), "minute"
-    elif hours < 24:
-        value, unit = round(hours), "hour"
-    elif days < 31:
-        value, unit = round(days), "day"
-    elif days < 365:
-        value, unit = round(days / 30), "month"
-    else:
-        value, unit = round(days / 365), "year"
-    return t(f"study.unit_{unit}", n=value)
 
 
 class StudyPane(ModelCheck):
@@ -167,7 +150,9 @@ class StudyPane(ModelCheck):
         specs = cards_for(self.study_app.glossary, language())
         new_per_day = self.study_app.config.study.new_per_day
         answered = self.session.answered if self.session else 0  # a new filter keeps counting
-        self.session = ReviewSession(specs, self.store, new_per_day, self.current_filter(), answered)
+        self.session = ReviewSession(
+            specs, self.store, new_per_day, self.current_filter(), answered
+        )
         self.session.refresh(self.clock())
         self.show_card()
 
@@ -241,7 +226,9 @@ class StudyPane(ModelCheck):
         )
         # cards come from glossary files (the user's too) and imports: control characters shown
         self.query_one("#study-prompt", Static).update(Content(visible(card.prompt)))
-        self.query_one("#study-choices", Static).update(self.choices_text(card))
+        self.query_one("#study-choices", Static).update(
+            choices_text(card, self.revealed, self.chosen)
+        )
         answer = self.query_one("#study-answer", Static)
         detail = self.query_one("#study-detail", Static)
         model = self.query_one("#study-model", Static)
@@ -275,19 +262,6 @@ class StudyPane(ModelCheck):
         self.label_ratings()
         hint = "study.hint_rate_model" if card.kind == KIND_PREDICT else "study.hint_rate"
         self.query_one("#study-hint", Static).update(Content(t(hint)))
-
-    def choices_text(self, card: CardSpec) -> Text:
-        text = Text()
-        for index, choice in enumerate(card.choices):
-            style = ""
-            if self.revealed and index == card.correct:
-                style = "bold green"
-            elif self.revealed and index == self.chosen:
-                style = "bold red"
-            text.append(f"  {LETTERS[index]}) ", style="dim")
-            text.append(visible(choice, keep_newlines=False), style=style)
-            text.append("\n")
-        return text
 
     def label_ratings(self) -> None:
         card = self.card

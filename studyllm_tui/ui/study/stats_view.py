@@ -57,4 +57,6 @@ class StatsView(VerticalScroll):
 
     def show(self, store: Store, now: datetime) -> None:
         width = max(10, min(60, (self.size.width or 80) - 24))
-        self.query_one("#study-stats-body", Static).update(stats_text(compute_stats(store, now), width))
+        self.query_one("#study-stats-body", Static).update(
+            stats_text(compute_stats(store, now), width)
+        )
