@@ -7,30 +7,12 @@ than as ``�``. A leading space shows as ``␣``. Control characters are made v
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
+from studyllm_tui.core.models.token_text import byte_decoder
 from studyllm_tui.core.safetext import visible
 
 SPACE = "␣"
-
-
-@lru_cache(maxsize=1)
-def _byte_decoder() -> dict[str, int]:
-    """GPT-2's map from its printable stand-in characters back to bytes."""
-    printable = (
-        list(range(ord("!"), ord("~") + 1))
-        + list(range(ord("¡"), ord("¬") + 1))
-        + list(range(ord("®"), ord("ÿ") + 1))
-    )
-    codes = printable[:]
-    extra = 0
-    for byte in range(256):
-        if byte not in printable:
-            printable.append(byte)
-            codes.append(256 + extra)
-            extra += 1
-    return {chr(code): byte for byte, code in zip(printable, codes, strict=True)}
 
 
 def is_byte_level(tokenizer: Any) -> bool:
@@ -41,7 +23,7 @@ def is_byte_level(tokenizer: Any) -> bool:
 
 def _label_from_bytes(piece: str) -> str | None:
     """The text of a byte-level piece, or None when its bytes are not whole characters."""
-    table = _byte_decoder()
+    table = byte_decoder()
     if not piece or any(char not in table for char in piece):
         return piece
     try:
@@ -51,7 +33,7 @@ def _label_from_bytes(piece: str) -> str | None:
 
 
 def _hex(piece: str) -> str:
-    table = _byte_decoder()
+    table = byte_decoder()
     return "<" + " ".join(f"{table[char]:02x}" for char in piece) + ">"
 
 

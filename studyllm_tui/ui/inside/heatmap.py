@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from studyllm_tui.ui.cells import fit as fit_cells
 from studyllm_tui.ui.inside.palette import level, styles
 
 CELL = 2
@@ -30,14 +31,7 @@ HEADER_ROWS = 3  # rows of vertical column labels (plus one row of indices)
 
 def fit(text: str, cells: int) -> str:
     """``text`` padded to ``cells`` cells; a longer one is shortened visibly with ``…``."""
-    if cell_len(text) > cells:
-        out = ""
-        for char in text:
-            if cell_len(out + char) > cells - 1:
-                break
-            out += char
-        text = out + "…"
-    return text + " " * (cells - cell_len(text))
+    return fit_cells(text, cells)
 
 
 def column_chunks(label: str) -> list[str]:
