@@ -62,15 +62,18 @@ def _escape_json(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def print_json(data: Any) -> None:
+def print_json(data: Any, *, line: bool = False) -> None:
     """JSON on stdout, UTF-8 as is (Japanese stays readable), nothing a terminal acts on.
 
     JSON escapes C0 controls itself; C1 and bidi controls are escaped too (``\\u009b``), which
-    keeps the document valid and its strings the same.
+    keeps the document valid and its strings the same. ``line=True`` writes one JSON line
+    (JSON Lines: an event stream) and flushes it.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=None if line else 2)
     text = _SURROGATE.sub(_escape_json, _JSON_UNSAFE.sub(_escape_json, text))
     sys.stdout.write(text + "\n")
+    if line:
+        sys.stdout.flush()
 
 
 class ProgressLine:

@@ -11,7 +11,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from studyllm_tui.cli import fail, print_json
+from studyllm_tui.cli import fail, out, print_json
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 
@@ -181,7 +181,7 @@ def run_attention(args: argparse.Namespace, config: Config) -> int:
             }
         )
     else:
-        print(
+        out(
             attention_text(loaded.model_id, run.tokens, matrix, args.layer, args.head, run.causal)
         )
     return 0
@@ -211,7 +211,7 @@ def run_lens(args: argparse.Namespace, config: Config) -> int:
             name = t("inside.lens_output") if row.layer == OUTPUT else f"{row.layer:>3}"
             shown = ", ".join(f"{g.token} {g.prob:.3f}" for g in guesses)
             lines.append(f"    {' ' * (6 - cell_len(name))}{name}  {shown}")
-    print("\n".join(lines))
+    out("\n".join(lines))
     return 0
 
 
@@ -224,11 +224,11 @@ def run_positions(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print_json({"encoding": result})
         return 0
-    print(t("inside.formula_sinusoidal"))
-    print(t("inside.positions_sinusoidal", length=args.length, dims=args.dims))
+    out(t("inside.formula_sinusoidal"))
+    out(t("inside.positions_sinusoidal", length=args.length, dims=args.dims))
     for pos, row in enumerate(result):
-        print(f"{pos:>4} " + "".join(_shade((value + 1) / 2) for value in row))
-    print(t("inside.cli_scale", scale="|".join(SHADES)) + "  (-1 → 1)")
+        out(f"{pos:>4} " + "".join(_shade((value + 1) / 2) for value in row))
+    out(t("inside.cli_scale", scale="|".join(SHADES)) + "  (-1 → 1)")
     return 0
 
 
@@ -266,7 +266,7 @@ def run_embeddings(args: argparse.Namespace, config: Config) -> int:
             }
         )
         return 0
-    print(
+    out(
         t(
             "inside.cli_embeddings_title",
             model=loaded.model_id,
@@ -276,5 +276,5 @@ def run_embeddings(args: argparse.Namespace, config: Config) -> int:
         )
     )
     for rank, n in enumerate(nearest, 1):
-        print(f"{rank:>3}. {n.similarity:.4f}  {n.token}  ({n.id})")
+        out(f"{rank:>3}. {n.similarity:.4f}  {n.token}  ({n.id})")
     return 0

@@ -8,13 +8,11 @@ checkpoint; ``--resume`` continues from it.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
-import sys
 import threading
 from typing import Any
 
-from studyllm_tui.cli import fail
+from studyllm_tui.cli import err, fail, out, print_json
 from studyllm_tui.cli._args import count_arg, seed_int, text_arg
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
@@ -101,8 +99,7 @@ def settings_from(args: argparse.Namespace) -> Any:
 def _printer(as_json: bool) -> Any:
     def emit(event: dict[str, Any]) -> None:
         if as_json:
-            sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            print_json(event, line=True)
             return
         kind = event.get("event")
         if kind == "start":
@@ -119,7 +116,7 @@ def _printer(as_json: bool) -> Any:
             line = t("tuning.cli_eval", step=event["step"], metrics=metrics)
         else:
             return
-        print(line, file=sys.stderr, flush=True)
+        err(line)
 
     return emit
 
@@ -140,15 +137,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from studyllm_tui.core.tuning.common import TuneError, checkpoints_dir, last_checkpoint
     from studyllm_tui.core.tuning.data import TuneDataError
 
-    if (args.batch_size is not None and args.batch_size < 1) or (args.max_length is not None and args.max_length < 8):
-        return fail(t("tuning.err_usage"), 2)
     cancel = threading.Event()
     previous = signal.getsignal(signal.SIGINT)
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:
         signal.signal(signal.SIGINT, lambda *_: cancel.set())
     if is_gguf_path(args.base) and not args.json:
-        print(t("tuning.gguf_note"), file=sys.stderr)
+        err(t("tuning.gguf_note"))
     try:
         done = run_tuning(settings_from(args), _printer(args.json), cancel)
     except Cancelled:
@@ -162,5 +157,5 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if in_main:
             signal.signal(signal.SIGINT, previous)
     if not args.json:
-        print(_summary(done))
+        out(_summary(done))
     return 0
