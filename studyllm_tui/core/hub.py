@@ -164,13 +164,13 @@ def is_cached(model: str) -> bool:
 
 
 # Where an "offline" message is shown decides what it advises.
-CONTEXTS = ("task", "download", "tokenizer", "prompt")
+CONTEXTS = ("task", "download", "tokenizer", "prompt", "model")
 
 
 def not_available_message(model: str, context: str = "task", task: str | None = None) -> str:
     """Why ``model`` cannot be had now (not on disk, Hub unreachable) and what to do, worded
     for where it is shown: a task (``run``, the tasks tab), ``download`` itself, the tokenizer
-    lab, or the prompt lab."""
+    lab, the prompt lab, or a model field of its own (inside the model, tuning)."""
     if context not in CONTEXTS:
         context = "task"
     return t(

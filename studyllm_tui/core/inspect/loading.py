@@ -138,7 +138,7 @@ def load_model(
     report = progress or no_progress
     from studyllm_tui.core.models.source import resolve_source
 
-    source = resolve_source(model, progress=report, cancel=cancel)
+    source = resolve_source(model, progress=report, cancel=cancel, context="model")
     check_cancelled(cancel)
     forget_model()  # one model at a time: free the old one before loading the next
     loaded = _load(model, source, device, report)

@@ -30,7 +30,7 @@ class TuneError(Exception):
 def resolve_base(base: str, cancel: threading.Event | None = None) -> ModelSource:
     if not base.strip():
         raise TuneError(t("tuning.err_no_base"))
-    return resolve_source(base, cancel=cancel)
+    return resolve_source(base, cancel=cancel, context="model")
 
 
 def quiet() -> None:

@@ -69,7 +69,7 @@ class TuningPane(Pane):
             yield TuningForm(id="tuning-form")
             with VerticalScroll(id="tuning-right"):
                 yield Static(t("tuning.idle"), id="tuning-status", markup=False)
-                yield ProgressBar(total=None, show_eta=False, id="tuning-progress")
+                yield ProgressBar(total=100, show_eta=False, id="tuning-progress")  # idle: still
                 with Horizontal(id="tuning-plots"):
                     yield PlotextPlot(id="tuning-loss-plot")
                     yield PlotextPlot(id="tuning-eval-plot")
