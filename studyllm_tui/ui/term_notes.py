@@ -13,11 +13,12 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Markdown, Static, TextArea
+from textual.widgets import Button, Checkbox, Markdown, Static
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.safetext import visible
 from studyllm_tui.core.study import Store, StoreError, default_store
+from studyllm_tui.ui.textarea import SafeTextArea
 
 
 class TermNotes(Vertical):
@@ -53,7 +54,7 @@ class TermNotes(Vertical):
         self.editing = False
         self._announce = False
         self.last_status = ""
-        self.editor = TextArea("", id="term-notes-editor", language="markdown", soft_wrap=True)
+        self.editor = SafeTextArea("", id="term-notes-editor", language="markdown", soft_wrap=True)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="term-notes-bar"):

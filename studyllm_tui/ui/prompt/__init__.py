@@ -41,6 +41,7 @@ from studyllm_tui.ui.cells import safe_line
 from studyllm_tui.ui.prompt.evaluation import EvaluationView
 from studyllm_tui.ui.prompt.runs import PromptRuns
 from studyllm_tui.ui.prompt.widgets import ExampleList, ModeColumn
+from studyllm_tui.ui.textarea import SafeTextArea
 
 __all__ = ["PromptLab"]
 
@@ -144,7 +145,7 @@ class PromptLab(PromptRuns):
                 )
         with Vertical(id="prompt-right"):
             yield Static("", id="prompt-prompt-title", markup=False)
-            yield TextArea(
+            yield SafeTextArea(
                 "", read_only=True, id="prompt-view", soft_wrap=True, show_line_numbers=False
             )
             yield Static("", id="prompt-status", markup=False)
@@ -229,7 +230,7 @@ class PromptLab(PromptRuns):
         await box.remove_children()
         areas = []
         for name in task.fields:
-            area = TextArea("", id=f"prompt-input-{name}", classes="prompt-input", soft_wrap=True)
+            area = SafeTextArea("", id=f"prompt-input-{name}", classes="prompt-input", soft_wrap=True)
             area.border_title = (
                 t(f"prompt.field_{name}")
                 if name != "input"

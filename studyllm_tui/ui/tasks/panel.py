@@ -13,6 +13,7 @@ from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.models.registry import TASKS
 from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.tasks import render
+from studyllm_tui.ui.textarea import SafeTextArea
 
 SUMMARY_PRESET_IDS = ("greedy", "no-repeat", "beam", "t05", "t13", "topk", "topp")
 
@@ -41,13 +42,13 @@ class TaskPanel(VerticalScroll):
         examples = list(self.spec.examples)
         if self.task_id == "embed":
             yield Label(t("tasks.in_sentences"))
-            yield TextArea("\n".join(examples), id="in-0", classes="task-input tall")
+            yield SafeTextArea("\n".join(examples), id="in-0", classes="task-input tall")
         else:
             for index, name in enumerate(self.spec.input_names):
                 yield Label(t(f"tasks.in_{name}"))
                 text = examples[index] if index < len(examples) else ""
                 tall = "tall" if name in ("article", "text", "prompt") else ""
-                yield TextArea(text, id=f"in-{index}", classes=f"task-input {tall}")
+                yield SafeTextArea(text, id=f"in-{index}", classes=f"task-input {tall}")
         yield from self.compose_options()
         with Horizontal(classes="task-run-row"):
             yield Button(t("tasks.run_button"), id="run", variant="primary", compact=True)

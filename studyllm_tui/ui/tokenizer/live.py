@@ -28,6 +28,7 @@ from studyllm_tui.core.tokenizers.hf import PRESETS
 from studyllm_tui.ui.cells import cell, safe_line
 from studyllm_tui.ui.pane import ReportsFailures, WorkerFailed, describe_failure
 from studyllm_tui.ui.progress import describe_progress
+from studyllm_tui.ui.textarea import SafeTextArea
 from studyllm_tui.ui.tokenizer.row import TokenRow
 
 BOOK_SENTENCE = "自然言語処理にディープラーニングを使う"
@@ -81,7 +82,7 @@ class LiveSplitter(ReportsFailures, Vertical):
             )
             yield Checkbox(t("tokenizer.show_ids"), id="tok-ids")
             yield Checkbox(t("tokenizer.mecab_table"), id="tok-table-toggle")
-        yield TextArea(BOOK_SENTENCE, id="tok-text", soft_wrap=True)
+        yield SafeTextArea(BOOK_SENTENCE, id="tok-text", soft_wrap=True)
         yield Static(Content(t("tokenizer.legend")), id="tok-legend")
         yield Static("", id="tok-detail", markup=False)
         with VerticalScroll(id="tok-rows"):

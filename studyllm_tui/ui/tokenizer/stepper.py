@@ -17,6 +17,7 @@ from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled
 from studyllm_tui.ui.cells import cell, safe
 from studyllm_tui.ui.pane import ReportsFailures, WorkerFailed
+from studyllm_tui.ui.textarea import SafeTextArea
 
 SHOWN_WORDS = 300
 
@@ -72,7 +73,7 @@ class BpeStepperView(ReportsFailures, Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bpe-top"):
-            yield TextArea(TOY_CORPUS_TEXT, id="bpe-corpus")
+            yield SafeTextArea(TOY_CORPUS_TEXT, id="bpe-corpus")
             with Vertical(id="bpe-controls"):
                 yield Checkbox(t("tokenizer.wordpiece_mode"), id="bpe-wordpiece")
                 with Horizontal(classes="bpe-buttons"):
