@@ -14,19 +14,21 @@ async def wait_focused(pilot, timeout: float = 5.0) -> None:  # type: ignore[no-
         waited += 0.05
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot, wait_focus: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Put the tab in one known state for a snapshot: workers done, blinking off, the tab's
     focus checked to land in its first text field (where a person starts typing), and then
     no focus (no cursor) for the picture.
 
     A tab focuses its field with ``focus()``, which Textual runs a moment later, and a pane
     that rebuilds its fields may move the focus once more: so the focus is set, waited on and
-    set again rather than trusted to have settled.
+    set again rather than trusted to have settled. A second ``settle`` (``wait_focus=False``)
+    skips waiting for the tab's own focus, which the first one has already checked and taken away.
     """
     from textual.widgets import TextArea
 
     await pilot.app.workers.wait_for_complete()
-    await wait_focused(pilot)
+    if wait_focus:
+        await wait_focused(pilot)
     for _ in range(4):
         pane = pilot.app.active_pane()
         areas = [area for area in pane.query(TextArea) if area.display] if pane else []

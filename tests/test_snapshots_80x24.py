@@ -15,7 +15,7 @@ async def settle_twice(pilot) -> None:  # type: ignore[no-untyped-def]
     """Workers done, then once more after late layout (async field builds, row labels)."""
     await settle(pilot)
     await pilot.pause(0.5)
-    await settle(pilot)
+    await settle(pilot, wait_focus=False)
 
 SIZE = (80, 24)
 

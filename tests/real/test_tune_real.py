@@ -74,13 +74,11 @@ PAIRS = [
 ]
 
 
-def test_smollm2_dpo_raises_the_margin_and_sft_lowers_the_loss(smollm2_gguf: Path, tmp_path: Path) -> None:
-    dpo_data = _jsonl(tmp_path / "dpo.jsonl", [{"prompt": p, "chosen": c, "rejected": r} for p, c, r in PAIRS])
-    common: dict[str, Any] = {"base": str(smollm2_gguf), "batch_size": 2, "max_length": 96,
-                              "max_steps": 4, "eval_steps": 4, "extra": {"samples": 0}}
-    dpo = run(TuneSettings(method="dpo", data=str(dpo_data), eval_data=str(dpo_data),
-                           out=str(tmp_path / "dpo"), lr=1e-3, **common))
-    assert dpo["margin_after"] > dpo["margin_before"], dpo
+def test_smollm2_sft_lowers_the_loss_and_dpo_raises_the_margin(smollm2_gguf: Path, tmp_path: Path) -> None:
+    # The usual pipeline: instruction-tune the .gguf base, then align the result with DPO
+    # (which starts from the SFT folder: one slow GGUF parse instead of two).
+    common: dict[str, Any] = {"batch_size": 2, "max_length": 96, "max_steps": 4, "eval_steps": 4,
+                              "extra": {"samples": 0}}
     sft_train = _jsonl(tmp_path / "sft.jsonl", [
         {"instruction": f"Repeat the word '{w}' three times.", "output": f"{w} {w} {w}"}
         for w in ("apple", "river", "stone", "cloud", "green", "music", "table", "light")
@@ -89,7 +87,11 @@ def test_smollm2_dpo_raises_the_margin_and_sft_lowers_the_loss(smollm2_gguf: Pat
         {"instruction": f"Repeat the word '{w}' three times.", "output": f"{w} {w} {w}"}
         for w in ("paper", "ocean")
     ])
-    sft = run(TuneSettings(method="sft", data=str(sft_train), eval_data=str(sft_held),
-                           out=str(tmp_path / "sft"), lr=1e-3, **common))
+    sft = run(TuneSettings(method="sft", base=str(smollm2_gguf), data=str(sft_train),
+                           eval_data=str(sft_held), out=str(tmp_path / "sft"), lr=1e-3, **common))
     assert sft["loss_after"] < sft["loss_before"], sft
     assert (Path(sft["out"]) / "model.safetensors").is_file()
+    dpo_data = _jsonl(tmp_path / "dpo.jsonl", [{"prompt": p, "chosen": c, "rejected": r} for p, c, r in PAIRS])
+    dpo = run(TuneSettings(method="dpo", base=sft["out"], data=str(dpo_data), eval_data=str(dpo_data),
+                           out=str(tmp_path / "dpo"), lr=1e-3, **common))
+    assert dpo["margin_after"] > dpo["margin_before"], dpo
