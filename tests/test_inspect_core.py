@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from studyllm_tui.core.inspect.positions import (
 )
 from studyllm_tui.core.jobs import Cancelled
 from tests.inspect_fixtures import InspectModels, inspect_models  # noqa: F401
+from tests.tiny_models import tiny_config, tiny_models  # noqa: F401
 
 TEXT = "日本の首都は東京です。"
 
@@ -89,6 +91,27 @@ def test_cancel_stops_the_pass(inspect_models: InspectModels) -> None:
 def test_model_loads_once(inspect_models: InspectModels) -> None:
     first = load_model(str(inspect_models.llama), device="cpu")
     assert load_model(str(inspect_models.llama), device="cpu") is first
+
+
+def test_a_model_over_the_budget_unloads_only_the_oldest_task_models(
+    inspect_models: InspectModels, tiny_config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyllm_tui.core.inspect.loading import forget_model
+    from studyllm_tui.core.models import manager as manager_module
+
+    tasks = manager_module.ModelManager()
+    tasks.configure(tiny_config)
+    tasks.memory_budget_mb = 4096
+    monkeypatch.setattr(manager_module, "_manager", tasks)
+    for task in ("sentiment", "nli", "sts"):
+        tasks.load(task)
+    forget_model()
+    size = load_model(str(inspect_models.gpt2), device="cpu").size_bytes
+    forget_model()
+    oldest = next(iter(tasks.models.values())).size_bytes
+    budget_mb = (tasks.used_bytes + size - oldest + 1) / (1024 * 1024)  # one has to go
+    load_model(str(inspect_models.gpt2), device="cpu", memory_budget_mb=budget_mb)  # type: ignore[arg-type]
+    assert [key[0] for key in tasks.models] == ["nli", "sts"]  # not all of them, as before
 
 
 @pytest.mark.parametrize("name", ["gpt2", "llama"])

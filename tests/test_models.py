@@ -315,6 +315,22 @@ def test_lru_eviction_frees_old_models(tiny_config):
     assert manager.load("sentiment") is not first  # loaded again after eviction
 
 
+def test_make_room_unloads_the_least_recently_used_only_as_far_as_needed(tiny_config):
+    manager = ModelManager()
+    manager.configure(tiny_config)
+    manager.memory_budget_mb = 4096
+    for task in ("sentiment", "nli", "sts"):
+        manager.load(task)
+    manager.load("sentiment")  # used again: now the most recent
+    sizes = {key[0]: m.size_bytes for key, m in manager.models.items()}
+    mb = 1024 * 1024
+    budget = (sum(sizes.values()) + 1) / mb  # everything fits, with one byte to spare
+    assert manager.make_room(1, budget) == 0 and len(manager.models) == 3
+    assert manager.make_room(sizes["nli"], budget) == 1  # nli was the least recently used
+    assert [key[0] for key in manager.models] == ["sts", "sentiment"]
+    assert manager.make_room(10**15, budget) == 2 and not manager.models
+
+
 def test_broken_model_folder_is_a_clear_error(tiny_models, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(tiny_models.sentiment, broken)

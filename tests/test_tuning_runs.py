@@ -210,3 +210,33 @@ def test_cli_json_lines_and_errors(tiny: dict[str, Path], capsys: pytest.Capture
     with pytest.raises(SystemExit) as exit_info:
         main(["tune", "classify", "--data", "bundled", "--out", str(out)])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "lora"), [("classify", 0), ("classify", 4), ("sft", 4), ("dpo", 8)]
+)
+def test_the_count_on_the_meta_device_is_the_count_of_the_loaded_model(
+    tiny: dict[str, Path], method: str, lora: int
+) -> None:
+    from studyllm_tui.core.tuning import count_trainable
+    from studyllm_tui.core.tuning.causal import load_base
+    from studyllm_tui.core.tuning.classify import prepare
+
+    base = "bert" if method == "classify" else "gpt2"
+    settings = _settings(tiny, f"count-{method}", method=method, base=str(tiny[base]),
+                         data=str(tiny["easy" if method == "classify" else method]), lora=lora)
+    if method == "classify":
+        model = prepare(settings)[0]
+    else:
+        model = common.add_lora(load_base(settings, None)[0], lora, "CAUSAL_LM")
+    trainable, total = count_trainable(settings)
+    assert (trainable, total) == common.count_params(model)
+    assert 0 < trainable < total if lora else trainable == total
+
+
+def test_counting_an_encoder_for_sft_is_the_runs_error(tiny: dict[str, Path]) -> None:
+    from studyllm_tui.core.tuning import count_trainable
+
+    settings = _settings(tiny, "count-bad", method="sft", base=str(tiny["bert"]), data=str(tiny["sft"]), lora=4)
+    with pytest.raises(common.TuneError, match=str(tiny["bert"])):
+        count_trainable(settings)

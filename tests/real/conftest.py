@@ -74,15 +74,34 @@ def smollm2_gguf() -> Path:
 
 
 @pytest.fixture(scope="session")
-def smollm2_app(smollm2_gguf: Path) -> Any:
+def smollm2_parses() -> list[str]:
+    """The files ``gguf.GGUFReader`` parsed while ``smollm2_app`` loaded (filled by it)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def smollm2_app(smollm2_gguf: Path, smollm2_parses: list[str]) -> Any:
     """SmolLM2 loaded once, on CPU, through the app's own manager (``get_manager()``, so that
     the CLI and the prompt lab in the same process find it loaded): a ``LoadedModel`` for
     ``generate``, with eager attention (so that ``output_attentions`` works)."""
+    import gguf
+
     from studyllm_tui.core.models import get_manager
+
+    reader_class = gguf.GGUFReader
+
+    class CountingReader(reader_class):  # type: ignore[misc, valid-type]
+        def __init__(self, path: Any, *args: Any, **kwargs: Any) -> None:
+            smollm2_parses.append(str(path))
+            super().__init__(path, *args, **kwargs)
 
     manager = get_manager()
     manager.device_setting = "cpu"
-    loaded = manager.load("generate", str(smollm2_gguf))
+    gguf.GGUFReader = CountingReader
+    try:
+        loaded = manager.load("generate", str(smollm2_gguf))
+    finally:
+        gguf.GGUFReader = reader_class
     loaded.model.set_attn_implementation("eager")
     return loaded
 

@@ -136,12 +136,14 @@ def load_model(
         if _cached is not None and _cached.model_id == model:
             return _cached
     report = progress or no_progress
+    from studyllm_tui.core.models.gguf_load import parse_once
     from studyllm_tui.core.models.source import resolve_source
 
     source = resolve_source(model, progress=report, cancel=cancel, context="model")
     check_cancelled(cancel)
     forget_model()  # one model at a time: free the old one before loading the next
-    loaded = _load(model, source, device, report)
+    with parse_once(source):
+        loaded = _load(model, source, device, report)
     check_cancelled(cancel)
     _keep_within_budget(loaded.size_bytes, memory_budget_mb)
     with _cache_lock:
@@ -186,14 +188,13 @@ def _load(model_id: str, source: Any, device: str, report: ProgressCallback) -> 
 
 
 def _keep_within_budget(size_bytes: int, memory_budget_mb: int | None) -> None:
-    """Unload the task models when they and this model together exceed the budget."""
+    """Unload the least recently used task models, only as many as it takes for them and this
+    model together to fit in the budget."""
     if memory_budget_mb is None:
         return
     from studyllm_tui.core.models.manager import get_manager
 
-    manager = get_manager()
-    if manager.used_bytes and manager.used_bytes + size_bytes > memory_budget_mb * 1024 * 1024:
-        manager.unload()
+    get_manager().make_room(size_bytes, memory_budget_mb)
 
 
 def _short(error: BaseException) -> str:

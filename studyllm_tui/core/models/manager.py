@@ -15,6 +15,7 @@ from typing import Any
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Progress, ProgressCallback, check_cancelled
+from studyllm_tui.core.models.gguf_load import parse_once, quiet_bar
 from studyllm_tui.core.models.registry import (
     CAUSAL_LM,
     ENCODER,
@@ -136,26 +137,9 @@ def _quiet_transformers() -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    _silence_gguf_bar()
+    quiet_bar()
 
 
-def _silence_gguf_bar() -> None:
-    """transformers' GGUF loader draws its own tqdm bar on stderr whatever the progress-bar
-    setting (it would print over the CLI's one-line output and the TUI): make it silent."""
-    try:
-        from transformers import modeling_gguf_pytorch_utils as gguf_utils
-    except ImportError:  # pragma: no cover - a transformers without GGUF support
-        return
-    bar = getattr(gguf_utils, "tqdm", None)
-    if bar is None or getattr(bar, "_studyllm_silent", False):
-        return
-
-    def silent(*args: Any, **kwargs: Any) -> Any:
-        kwargs["disable"] = True
-        return bar(*args, **kwargs)
-
-    silent._studyllm_silent = True  # type: ignore[attr-defined]
-    gguf_utils.tqdm = silent
 
 
 class ModelManager:
@@ -221,7 +205,8 @@ class ModelManager:
                 model_id, progress=progress, cancel=cancel, context=context, task=task
             )
             check_cancelled(cancel)
-            loaded = self._load_from(task, source, progress)
+            with parse_once(source):
+                loaded = self._load_from(task, source, progress)
             check_cancelled(cancel)
             with self._lock:
                 self.models[key] = loaded
@@ -288,6 +273,20 @@ class ModelManager:
             evicted = True
         if evicted:
             _free_memory()
+
+    def make_room(self, size_bytes: int, budget_mb: float | None = None) -> int:
+        """Unload the least recently used models until they and ``size_bytes`` more fit in
+        ``budget_mb`` (the manager's own budget when None); how many were unloaded. For a
+        model held outside the manager (inside-the-model's) that shares the memory."""
+        budget = (self.memory_budget_mb if budget_mb is None else budget_mb) * 1024 * 1024
+        unloaded = 0
+        with self._lock:
+            while self.models and self.used_bytes + size_bytes > budget:
+                self.models.popitem(last=False)
+                unloaded += 1
+        if unloaded:
+            _free_memory()
+        return unloaded
 
     def unload(self, task: str | None = None) -> None:
         """Forget loaded models (all of them, or those of one task) and free their memory."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.jobs import Cancelled, check_cancelled
+from studyllm_tui.core.models.gguf_load import parse_once
 from studyllm_tui.core.tuning import common
 from studyllm_tui.core.tuning.data import (
     instruction_pairs,
@@ -128,17 +129,23 @@ def load_base(settings: TuneSettings, cancel: threading.Event | None) -> tuple[A
     check_cancelled(cancel)
     if not source.is_gguf:  # a .gguf file is a decoder LM (and parsing it twice costs seconds)
         config = transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs())
-        architectures = list(getattr(config, "architectures", None) or [])
-        if getattr(config, "is_encoder_decoder", False) or (
-            architectures and not any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
-        ):
-            raise common.TuneError(t("tuning.err_not_causal", model=settings.base))
-    tokenizer = common.load_tokenizer(source)
-    transformers.set_seed(settings.seed)
-    model = common.load_model(transformers.AutoModelForCausalLM, source)
+        _check_causal(config, settings)
+    with parse_once(source):
+        tokenizer = common.load_tokenizer(source)
+        transformers.set_seed(settings.seed)
+        model = common.load_model(transformers.AutoModelForCausalLM, source)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
     return model, tokenizer
+
+
+def _check_causal(config: Any, settings: TuneSettings) -> None:
+    """SFT and DPO train a decoder LM: refuse an encoder or an encoder-decoder base."""
+    architectures = list(getattr(config, "architectures", None) or [])
+    if getattr(config, "is_encoder_decoder", False) or (
+        architectures and not any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
+    ):
+        raise common.TuneError(t("tuning.err_not_causal", model=settings.base))
 
 
 def _data(settings: TuneSettings) -> tuple[list[Any], list[Any]]:
@@ -200,7 +207,15 @@ def _measure(settings: TuneSettings, model: Any, tokenizer: Any, held: list[Any]
 
 
 def count_trainable(settings: TuneSettings, cancel: threading.Event | None = None) -> tuple[int, int]:
-    model, _ = load_base(settings, cancel)
+    """(trainable, total) parameters the run would train, counted on the meta device."""
+    import transformers
+
+    common.quiet()
+    source = common.resolve_base(settings.base, cancel)
+    check_cancelled(cancel)
+    config = common.load_config(source)
+    _check_causal(config, settings)
+    model = common.architecture(transformers.AutoModelForCausalLM, config)
     return common.count_params(common.add_lora(model, settings.lora, "CAUSAL_LM"))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from studyllm_tui.core.jobs import Cancelled, check_cancelled
+from studyllm_tui.core.models.gguf_load import parse_once
 from studyllm_tui.core.tuning import common
 from studyllm_tui.core.tuning.data import ClassifyData, load_classify
 from studyllm_tui.core.tuning.settings import Emit, TuneSettings, emit_nothing, total_steps
@@ -87,16 +88,17 @@ def prepare(settings: TuneSettings, cancel: threading.Event | None = None) -> tu
         settings.data, settings.eval_data, text_column=settings.text_column,
         label_column=settings.label_column, seed=settings.seed, label_names=names,
     )
-    tokenizer = common.load_tokenizer(source)
-    check_cancelled(cancel)
-    transformers.set_seed(settings.seed)
-    model = common.load_model(
-        transformers.AutoModelForSequenceClassification, source,
-        num_labels=len(data.labels),
-        id2label=dict(enumerate(data.labels)),
-        label2id={name: i for i, name in enumerate(data.labels)},
-        ignore_mismatched_sizes=True,
-    )
+    with parse_once(source):
+        tokenizer = common.load_tokenizer(source)
+        check_cancelled(cancel)
+        transformers.set_seed(settings.seed)
+        model = common.load_model(
+            transformers.AutoModelForSequenceClassification, source,
+            num_labels=len(data.labels),
+            id2label=dict(enumerate(data.labels)),
+            label2id={name: i for i, name in enumerate(data.labels)},
+            ignore_mismatched_sizes=True,
+        )
     if model.config.pad_token_id is None and tokenizer.pad_token_id is not None:
         model.config.pad_token_id = tokenizer.pad_token_id
     if settings.lora > 0:
@@ -124,8 +126,22 @@ def build_trainer(
 
 
 def count_trainable(settings: TuneSettings, cancel: threading.Event | None = None) -> tuple[int, int]:
-    """(trainable, total) parameters the run would train, without training."""
-    model, _, _ = prepare(settings, cancel)
+    """(trainable, total) parameters the run would train, counted on the meta device: the
+    model with a head for the data's labels (the data is read for them), LoRA-wrapped if asked."""
+    import transformers
+
+    common.quiet()
+    source = common.resolve_base(settings.base, cancel)
+    check_cancelled(cancel)
+    data = load_classify(
+        settings.data, settings.eval_data, text_column=settings.text_column,
+        label_column=settings.label_column, seed=settings.seed,
+    )  # fmt: skip
+    check_cancelled(cancel)
+    config = common.load_config(source, num_labels=len(data.labels))
+    model = common.architecture(transformers.AutoModelForSequenceClassification, config)
+    if settings.lora > 0:
+        model = common.add_lora(model, settings.lora, "SEQ_CLS")
     return common.count_params(model)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from studyllm_tui.core.i18n import t
+from studyllm_tui.core.models.gguf_load import quiet_bar
 from studyllm_tui.core.models.source import ModelLoadError, ModelSource, resolve_source
 from studyllm_tui.core.tuning.settings import Emit, TuneSettings
 
@@ -43,6 +44,7 @@ def quiet() -> None:
     warnings.filterwarnings("ignore", module=r"(transformers|peft|trl|accelerate|datasets|torch)(\..*)?$")
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    quiet_bar()  # the GGUF loader's own bar ignores the setting above
     try:
         from datasets.utils import logging as ds_logging
 
@@ -110,6 +112,27 @@ def lora_config(model: Any, rank: int, task_type: str) -> Any:
     return LoraConfig(
         r=rank, lora_alpha=2 * rank, lora_dropout=0.05, task_type=task_type, target_modules=targets
     )
+
+
+def load_config(source: ModelSource, **kwargs: Any) -> Any:
+    import transformers
+
+    try:
+        return transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs(), **kwargs)
+    except Exception as error:
+        raise ModelLoadError(
+            t("tasks.err_bad_config", model=source.model_id, path=source.path, reason=short(error))
+        ) from error
+
+
+def architecture(auto_class: Any, config: Any) -> Any:
+    """The model of ``config`` built on PyTorch's meta device: every parameter with its shape
+    and none of its values, so counting them reads no weights and takes no memory (the tuning
+    tab counts while the person types)."""
+    import torch
+
+    with torch.device("meta"):
+        return auto_class.from_config(config, trust_remote_code=False)
 
 
 def count_params(model: Any) -> tuple[int, int]:
