@@ -10,15 +10,16 @@ in ``--model TASK=ID``) with a message naming the argument.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
 from studyllm_tui.core.i18n import t
+from studyllm_tui.core.models.task_options import MAX_SEED
 
 # Large enough for anything a person asks for, small enough for C code (rapidfuzz, torch).
 MAX_COUNT = 1_000_000
-MAX_SEED = 2**32 - 1
 
 
 # argparse's own words (it looks each up through ``argparse._`` when it needs it) -> catalogue key.
@@ -108,6 +109,24 @@ def count_arg(minimum: int = 1, maximum: int = MAX_COUNT) -> Callable[[str], int
         return value
 
     parse.__name__ = "count"
+    return parse
+
+
+def number_arg(low: float, high: float) -> Callable[[str], float]:
+    """A finite number from ``low`` to ``high`` (a temperature, a learning rate, a fraction)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("cli.err_not_number", value=text)) from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                t("cli.err_number_out_of_range", value=text, low=low, high=high)
+            )
+        return value
+
+    parse.__name__ = "number"
     return parse
 
 

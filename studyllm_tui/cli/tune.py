@@ -13,30 +13,11 @@ import threading
 from typing import Any
 
 from studyllm_tui.cli import err, fail, out, print_json
-from studyllm_tui.cli._args import count_arg, seed_int, text_arg
+from studyllm_tui.cli._args import count_arg, number_arg, seed_int, text_arg
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 
 METHODS = ("classify", "sft", "dpo")
-
-
-def float_arg(low: float, high: float) -> Any:
-    """A finite number from ``low`` to ``high`` (a learning rate, a fraction, beta)."""
-    import math
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(t("tuning.cli_err_number", value=text)) from None
-        if not math.isfinite(value) or not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                t("cli.err_out_of_range", value=text, low=low, high=high)
-            )
-        return value
-
-    parse.__name__ = "number"
-    return parse
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,15 +46,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             arg("--samples", type=count_arg(0, 100), default=3, metavar="N",
                 help=t("tuning.cli_opt_samples"))
         if method == "dpo":
-            arg("--beta", type=float_arg(1e-4, 100.0), default=0.1, metavar="B",
+            arg("--beta", type=number_arg(1e-4, 100.0), default=0.1, metavar="B",
                 help=t("tuning.cli_opt_beta"))
-        arg("--epochs", type=float_arg(0.01, 1000.0), metavar="N", help=t("tuning.cli_opt_epochs"))
-        arg("--lr", type=float_arg(1e-9, 1.0), metavar="X", help=t("tuning.cli_opt_lr"))
+        arg("--epochs", type=number_arg(0.01, 1000.0), metavar="N", help=t("tuning.cli_opt_epochs"))
+        arg("--lr", type=number_arg(1e-9, 1.0), metavar="X", help=t("tuning.cli_opt_lr"))
         arg("--batch-size", type=count_arg(1, 4096), metavar="B", help=t("tuning.cli_opt_batch_size"))
         arg("--max-steps", type=count_arg(-1, 10_000_000), default=-1, metavar="S",
             help=t("tuning.cli_opt_max_steps"))
         arg("--max-length", type=count_arg(8, 32768), metavar="T", help=t("tuning.cli_opt_max_length"))
-        arg("--warmup", type=float_arg(0.0, 1.0), default=0.1, metavar="F",
+        arg("--warmup", type=number_arg(0.0, 1.0), default=0.1, metavar="F",
             help=t("tuning.cli_opt_warmup"))
         arg("--seed", type=seed_int, default=42, metavar="S", help=t("tuning.cli_opt_seed"))
         arg("--resume", action="store_true", help=t("tuning.cli_opt_resume"))

@@ -111,11 +111,18 @@ def test_cli_run_generate_on_the_gguf_file_says_paris(
 ) -> None:
     from studyllm_tui.__main__ import main
 
-    code = main(["run", "generate", "--model", str(smollm2_gguf), PROMPT])
+    code = main(["run", "generate", "--model", str(smollm2_gguf), "--temperature", "0", PROMPT])
     out = capsys.readouterr()
     assert code == 0, out.err
-    assert "Paris" in out.out
+    assert "Paris" in out.out  # greedy: the model's most likely answer, every time
     assert "Traceback" not in out.err and "de-quantizing" not in out.err
+    # sampling (the default, as in the panel) is repeatable through its seed
+    runs = []
+    for seed in ("7", "7", "8"):
+        args = ["run", "generate", "--model", str(smollm2_gguf), "--seed", seed, "--max-new-tokens", "12"]
+        assert main([*args, PROMPT]) == 0
+        runs.append(capsys.readouterr().out)
+    assert runs[0] == runs[1] and runs[0].strip()
 
 
 def test_the_shared_fixture_gives_attentions(smollm2: tuple[Any, Any]) -> None:

@@ -11,11 +11,16 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.models.registry import TASKS
+from studyllm_tui.core.models.results import SUMMARY_PRESETS
+from studyllm_tui.core.models.task_options import (
+    POOLINGS,
+    SUMMARY_PRESET_IDS,
+    default_of,
+    preset_mode,
+)
 from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.tasks import render
 from studyllm_tui.ui.textarea import SafeTextArea
-
-SUMMARY_PRESET_IDS = ("greedy", "no-repeat", "beam", "t05", "t13", "topk", "topp")
 
 
 class TaskPanel(VerticalScroll):
@@ -60,58 +65,49 @@ class TaskPanel(VerticalScroll):
             yield Static(id="extra")
 
     def compose_options(self) -> ComposeResult:
-        if self.task_id == "embed":
+        """The task's options (core.models.task_options), with the defaults a CLI run uses."""
+        task = self.task_id
+        if task == "embed":
             with Horizontal(classes="task-options"):
                 yield Label(t("tasks.pooling"))
                 yield Select(
-                    [
-                        (t("tasks.pooling_model"), "model"),
-                        (t("tasks.pooling_cls"), "cls"),
-                        (t("tasks.pooling_mean"), "mean"),
-                    ],
-                    value="model",
+                    [(t(f"tasks.pooling_{name}"), name) for name in POOLINGS],
+                    value=default_of(task, "pooling"),
                     allow_blank=False,
                     id="opt-pooling",
                 )
-        elif self.task_id == "ner":
+        elif task == "ner":
             with Horizontal(classes="task-options"):
                 yield Checkbox(t("tasks.show_bio"), id="opt-bio")
-        elif self.task_id == "fill-mask":
+        elif task == "fill-mask":
             with Horizontal(classes="task-options"):
                 yield Label("top-k")
-                yield Input("5", id="opt-top_k", type="integer", classes="num")
-        elif self.task_id == "summarize":
+                top_k = str(default_of(task, "top_k"))
+                yield Input(top_k, id="opt-top_k", type="integer", classes="num")
+        elif task == "summarize":
             with Horizontal(classes="task-options"):
                 yield Label(t("tasks.preset"))
                 yield Select(
                     [(t(f"tasks.preset_{p.replace('-', '_')}"), p) for p in SUMMARY_PRESET_IDS],
-                    value="greedy",
+                    value=default_of(task, "preset"),
                     allow_blank=False,
                     id="opt-preset",
                 )
-                yield from self._number_inputs(
-                    ("num_beams", "3"), ("temperature", "1.0"), ("top_k", "50"), ("top_p", "1.0")
-                )
+                yield from self._number_inputs("num_beams", "temperature", "top_k", "top_p")
             with Horizontal(classes="task-options"):
                 yield from self._number_inputs(
-                    ("no_repeat_ngram_size", "0"),
-                    ("min_new_tokens", "0"),
-                    ("max_new_tokens", "64"),
-                    ("seed", "42"),
+                    "no_repeat_ngram_size", "min_new_tokens", "max_new_tokens", "seed"
                 )
-        elif self.task_id == "generate":
+        elif task == "generate":
             with Horizontal(classes="task-options"):
                 yield from self._number_inputs(
-                    ("temperature", "1.0"),
-                    ("top_k", "50"),
-                    ("top_p", "0.95"),
-                    ("max_new_tokens", "30"),
-                    ("seed", "42"),
+                    "temperature", "top_k", "top_p", "max_new_tokens", "seed"
                 )
 
-    def _number_inputs(self, *items: tuple[str, str]) -> ComposeResult:
-        for name, default in items:
+    def _number_inputs(self, *names: str) -> ComposeResult:
+        for name in names:
             yield Label(name)
+            default = str(default_of(self.task_id, name))
             yield Input(default, id=f"opt-{name}", type="number", classes="num")
 
     # -- content ----------------------------------------------------------------------------
@@ -164,26 +160,18 @@ class TaskPanel(VerticalScroll):
             if select.id and select.id.startswith("opt-") and isinstance(select.value, str):
                 options[select.id[4:]] = select.value
         if self.task_id == "summarize":
-            options.update(self.preset_mode(options.get("preset", "greedy")))
+            preset = options.get("preset", default_of("summarize", "preset"))
+            options["mode"] = preset_mode(str(preset))
         return options
-
-    @staticmethod
-    def preset_mode(preset: str) -> dict[str, Any]:
-        return {
-            "greedy": {"mode": "greedy"},
-            "no-repeat": {"mode": "greedy"},
-            "beam": {"mode": "beam"},
-        }.get(preset, {"mode": "sample"})
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "opt-preset" or not isinstance(event.value, str):
             return
-        from studyllm_tui.core.models.results import SUMMARY_PRESETS
-
         preset = next((p for p in SUMMARY_PRESETS if p.id == event.value), None)
         if preset is None:
             return
-        defaults = {"temperature": 1.0, "top_k": 50, "top_p": 1.0, "no_repeat_ngram_size": 0}
+        reset = ("temperature", "top_k", "top_p", "no_repeat_ngram_size")
+        defaults = {name: default_of("summarize", name) for name in reset}
         for name, value in {**defaults, **preset.options}.items():
             if name == "mode":
                 continue

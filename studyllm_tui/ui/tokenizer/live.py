@@ -23,12 +23,12 @@ from studyllm_tui.core.tokenizers import (
     load_tokenizer,
     tokenize,
 )
-from studyllm_tui.core.tokenizers.base import Token, show_bytes, visible
 from studyllm_tui.core.tokenizers.hf import PRESETS
 from studyllm_tui.ui.cells import cell, safe_line
 from studyllm_tui.ui.pane import ReportsFailures, WorkerFailed, describe_failure
 from studyllm_tui.ui.progress import describe_progress
 from studyllm_tui.ui.textarea import SafeTextArea
+from studyllm_tui.ui.tokenizer.detail import token_detail
 from studyllm_tui.ui.tokenizer.row import TokenRow
 
 BOOK_SENTENCE = "自然言語処理にディープラーニングを使う"
@@ -40,13 +40,6 @@ PRESET_TEXTS = (
     "ｶﾀｶﾅ と 全角ＡＢＣ、絵文字👨‍👩‍👧 と e\u0301",
 )
 DEBOUNCE_S = 0.04
-
-
-def _plain(result: Tokenization, index: int) -> Token:
-    """Token ``index`` without its features (they are still being worked out)."""
-    info = result.info(index)
-    start, end = result.spans[index]
-    return Token(info.piece, result.token_id(index), start, end, info.display, info.kind, info.data)
 
 
 def _row_id(index: int) -> str:
@@ -338,30 +331,7 @@ class LiveSplitter(ReportsFailures, Vertical):
         if not result.features_ready(index):
             # another MeCab pass is needed for this token's features: make it off the UI thread
             self._features_later(row, result, index, highlight)
-        token = result.token(index) if result.features_ready(index) else _plain(result, index)
-        text = result.text
-        data = token.data if token.data is not None else text[token.start : token.end].encode()
-        detail = t(
-            "tokenizer.detail",
-            name=row.tokenizer_name,
-            index=index + 1,
-            id="-" if token.id is None else token.id,
-            piece=visible(token.piece),
-            text=visible(text[token.start : token.end]),
-            bytes=show_bytes(data) if data else "<>",
-            start=token.start,
-            end=token.end,
-            kind=t(f"tokenizer.kind_{token.kind}"),
-        )
-        if result.has_feature_columns and not token.features:
-            detail += "  …"
-        if token.features:
-            detail += "  " + t(
-                "tokenizer.detail_mecab",
-                pos=visible(token.features.get("pos", "")),
-                reading=visible(token.features.get("reading", "")) or "-",
-                lemma=visible(token.features.get("lemma", "")) or "-",
-            )
+        token, detail = token_detail(row.tokenizer_name, result, index)
         self.query_one("#tok-detail", Static).update(safe_line(detail))
         if highlight:
             for other in self.rows():

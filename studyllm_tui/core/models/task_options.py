@@ -1,0 +1,117 @@
+"""The decoding and display options of each task, with the defaults both the panel and the CLI use.
+
+The task panel (F4) shows these as fields; ``studyllm-tui run`` takes them as options
+(``--temperature``, ``--top-k``, ...). One table, so that a run from the command line with no
+options gives what the panel gives with its fields untouched: text generation samples with
+seed 42, as the book's notebooks do (``set_seed(42)``), so both are repeatable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from studyllm_tui.core.models.results import SUMMARY_PRESETS
+
+__all__ = [
+    "MAX_SEED",
+    "POOLINGS",
+    "SUMMARY_PRESET_IDS",
+    "TASK_OPTIONS",
+    "TaskOption",
+    "default_of",
+    "options_of",
+    "preset_mode",
+    "resolve_options",
+]
+
+MAX_SEED = 2**32 - 1  # every seed the app takes (numpy's and torch's range)
+SUMMARY_PRESET_IDS = tuple(preset.id for preset in SUMMARY_PRESETS)
+POOLINGS = ("model", "cls", "mean")
+
+
+@dataclass(frozen=True)
+class TaskOption:
+    """One option: its key in the options dictionary, its type, default and allowed range."""
+
+    name: str
+    kind: type
+    default: Any
+    low: float = 0
+    high: float = 0
+    choices: tuple[str, ...] = ()
+
+    @property
+    def flag(self) -> str:
+        """The command-line spelling: ``top_k`` is ``--top-k``."""
+        return "--" + self.name.replace("_", "-")
+
+
+def _temperature(default: float) -> TaskOption:
+    return TaskOption("temperature", float, default, 0.0, 100.0)
+
+
+def _top_k(default: int) -> TaskOption:
+    return TaskOption("top_k", int, default, 0, 1_000_000)
+
+
+def _top_p(default: float) -> TaskOption:
+    return TaskOption("top_p", float, default, 0.0, 1.0)
+
+
+def _max_new_tokens(default: int) -> TaskOption:
+    return TaskOption("max_new_tokens", int, default, 1, 4096)
+
+
+_SEED = TaskOption("seed", int, 42, 0, MAX_SEED)
+
+TASK_OPTIONS: dict[str, tuple[TaskOption, ...]] = {
+    "generate": (_temperature(1.0), _top_k(50), _top_p(0.95), _max_new_tokens(30), _SEED),
+    "summarize": (
+        TaskOption("preset", str, "greedy", choices=SUMMARY_PRESET_IDS),
+        TaskOption("num_beams", int, 3, 1, 64),
+        _temperature(1.0),
+        _top_k(50),
+        _top_p(1.0),
+        TaskOption("no_repeat_ngram_size", int, 0, 0, 64),
+        TaskOption("min_new_tokens", int, 0, 0, 4096),
+        _max_new_tokens(64),
+        _SEED,
+    ),
+    "fill-mask": (TaskOption("top_k", int, 5, 1, 1000),),
+    "embed": (TaskOption("pooling", str, "model", choices=POOLINGS),),
+}
+
+
+def options_of(task: str) -> tuple[TaskOption, ...]:
+    return TASK_OPTIONS.get(task, ())
+
+
+def default_of(task: str, name: str) -> Any:
+    """The default of option ``name`` of ``task`` (KeyError when the task has no such option)."""
+    for option in options_of(task):
+        if option.name == name:
+            return option.default
+    raise KeyError(f"{task} has no option {name!r}")
+
+
+def preset_mode(preset: str) -> str:
+    """How a summary preset decodes: ``greedy``, ``beam`` or ``sample``."""
+    found = next((p for p in SUMMARY_PRESETS if p.id == preset), None)
+    return str(found.options["mode"]) if found else "sample"
+
+
+def resolve_options(task: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The options a run of ``task`` uses: the defaults, then (for a summary) the chosen
+    preset's settings, then what was ``given`` explicitly (names not of this task are ignored)."""
+    known = {option.name for option in options_of(task)}
+    options: dict[str, Any] = {option.name: option.default for option in options_of(task)}
+    chosen = {name: value for name, value in given.items() if name in known and value is not None}
+    if task == "summarize":
+        preset = str(chosen.get("preset", options["preset"]))
+        found = next((p for p in SUMMARY_PRESETS if p.id == preset), None)
+        if found is not None:
+            options.update({k: v for k, v in found.options.items() if k != "mode"})
+        options["mode"] = preset_mode(preset)
+    options.update(chosen)
+    return options
