@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tiny_models import build_gpt2_tokenizer, build_tiny_bert_mlm
+from tests.tiny_models import build_gpt2_tokenizer, build_tiny_bert_mlm, build_tiny_gpt2
 
 
 def _randomize_norms(model, names: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
@@ -27,25 +27,10 @@ def _randomize_norms(model, names: tuple[str, ...]) -> None:  # type: ignore[no-
 
 
 def build_gpt2(folder: Path, seed: int = 1) -> Path:
-    import torch
-    from transformers import GPT2Config, GPT2LMHeadModel, GPT2TokenizerFast
-
-    build_gpt2_tokenizer(folder)
-    tokenizer = GPT2TokenizerFast.from_pretrained(folder)
-    torch.manual_seed(seed)
-    config = GPT2Config(
-        vocab_size=len(tokenizer),
-        n_embd=32,
-        n_layer=3,
-        n_head=4,
-        n_positions=128,
-        bos_token_id=tokenizer.eos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-    )
-    model = GPT2LMHeadModel(config)
-    _randomize_norms(model, ("ln_f",))
-    model.save_pretrained(folder)
-    return folder
+    return build_tiny_gpt2(
+        folder, seed, layers=3, heads=4, positions=128,
+        adjust=lambda model: _randomize_norms(model, ("ln_f",)),
+    )  # fmt: skip
 
 
 def build_llama(folder: Path, seed: int = 2) -> Path:

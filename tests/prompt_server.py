@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
+
 
 class FakeServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -161,6 +163,21 @@ def fake_server() -> Iterator[FakeServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    """A fake server for one test."""
+    with fake_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def sentiment() -> Any:
+    """The bundled sentiment prompt task (the remote tests' usual task)."""
+    from studyllm_tui.core.prompts import load_prompt_tasks
+
+    return load_prompt_tasks(include_user=False).tasks["sentiment"]
 
 
 def closed_port() -> int:

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.prompt_server)
 """The remote backend against a real OpenAI-compatible server on loopback, errors included."""
 
 from __future__ import annotations
@@ -6,7 +7,6 @@ import json
 import math
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,18 +23,7 @@ from studyllm_tui.core.prompts import (
 from studyllm_tui.core.prompts.evaluate import evaluate
 from studyllm_tui.core.prompts.model import PromptTask
 from studyllm_tui.core.prompts.remote import RemoteBackend
-from tests.prompt_server import FakeServer, closed_port, fake_server
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with fake_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sentiment() -> PromptTask:
-    return load_prompt_tasks(include_user=False).tasks["sentiment"]
+from tests.prompt_server import FakeServer, closed_port, sentiment, server  # noqa: F401
 
 
 def backend(server: FakeServer, **kw: object) -> RemoteBackend:

@@ -1,10 +1,10 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.prompt_server)
 """The remote backend stays bounded whatever a server sends, and refuses endpoints it cannot use."""
 
 from __future__ import annotations
 
 import threading
 import tracemalloc
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -17,25 +17,13 @@ from studyllm_tui.core.prompts import (
     BackendError,
     StreamInterrupted,
     assemble,
-    load_prompt_tasks,
 )
 from studyllm_tui.core.prompts.assemble import cut_at_stop
 from studyllm_tui.core.prompts.backend import generate_answer
 from studyllm_tui.core.prompts.model import PromptTask
 from studyllm_tui.core.prompts.openai_http import MAX_ANSWER_CHARS
 from studyllm_tui.core.prompts.remote import RemoteBackend, is_loopback
-from tests.prompt_server import FakeServer, fake_server
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with fake_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sentiment() -> PromptTask:
-    return load_prompt_tasks(include_user=False).tasks["sentiment"]
+from tests.prompt_server import FakeServer, sentiment, server  # noqa: F401
 
 
 def _ask(server: FakeServer, task: PromptTask, streaming: bool, **kw: object):

@@ -13,8 +13,10 @@ Import them in a test module with ``from tests.tiny_models import tiny_models, t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,8 +246,17 @@ def build_gpt2_tokenizer(folder: Path) -> Path:
     return folder
 
 
-def build_tiny_gpt2(folder: Path, seed: int = 0) -> Path:
-    """A GPT2LMHeadModel (causal LM) with a byte-level BPE tokenizer."""
+def build_tiny_gpt2(
+    folder: Path,
+    seed: int = 0,
+    *,
+    layers: int = 2,
+    heads: int = 2,
+    positions: int = 256,
+    adjust: Callable[[Any], None] | None = None,
+) -> Path:
+    """A GPT2LMHeadModel (causal LM) with a byte-level BPE tokenizer; ``adjust`` may change
+    the random model before it is saved."""
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel, GPT2TokenizerFast
 
@@ -255,13 +266,16 @@ def build_tiny_gpt2(folder: Path, seed: int = 0) -> Path:
     config = GPT2Config(
         vocab_size=len(tokenizer),
         n_embd=32,
-        n_layer=2,
-        n_head=2,
-        n_positions=256,
+        n_layer=layers,
+        n_head=heads,
+        n_positions=positions,
         bos_token_id=tokenizer.eos_token_id,
         eos_token_id=tokenizer.eos_token_id,
     )
-    GPT2LMHeadModel(config).save_pretrained(folder)
+    model = GPT2LMHeadModel(config)
+    if adjust is not None:
+        adjust(model)
+    model.save_pretrained(folder)
     return folder
 
 
