@@ -240,3 +240,40 @@ def test_counting_an_encoder_for_sft_is_the_runs_error(tiny: dict[str, Path]) ->
     settings = _settings(tiny, "count-bad", method="sft", base=str(tiny["bert"]), data=str(tiny["sft"]), lora=4)
     with pytest.raises(common.TuneError, match=str(tiny["bert"])):
         count_trainable(settings)
+
+
+def test_the_child_process_stops_at_the_next_step_on_a_stop_line(tiny: dict[str, Path]) -> None:
+    # what the tab does on Escape: a "stop" line on the child's stdin, on every platform
+    from studyllm_tui.core.tuning.process import run_subprocess
+
+    cancel = threading.Event()
+    steps: list[int] = []
+
+    def emit(event: dict[str, Any]) -> None:
+        if event["event"] == "log":
+            steps.append(event["step"])
+            assert event["step"] < 200, "the stop line was not heard"  # ends the child too
+            cancel.set()
+
+    settings = _settings(tiny, "child-stop", max_steps=10_000, logging_steps=1)
+    with pytest.raises(Cancelled):
+        run_subprocess(settings, emit=emit, cancel=cancel)
+    checkpoint = common.last_checkpoint(settings.out)
+    assert checkpoint is not None and max(steps) < 50, (checkpoint, steps)
+
+
+def test_the_child_process_stops_when_its_stdin_ends(tiny: dict[str, Path]) -> None:
+    # the app quit or died: the pipe ends, and the child does not train on as an orphan
+    import subprocess
+    import sys
+
+    from studyllm_tui.core.tuning.process import command
+
+    argv = command(_settings(tiny, "child-eof", max_steps=10_000))
+    assert "--stop-on-stdin" in argv
+    argv[argv.index("--lang") + 1] = "en"
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1], check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("studyllm-tui: Stopped"), done.stderr
+    assert sys.executable == argv[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -60,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         arg("--resume", action="store_true", help=t("tuning.cli_opt_resume"))
         arg("--out", required=True, metavar="DIR", type=text_arg, help=t("tuning.cli_opt_out"))
         arg("--json", action="store_true", help=t("tuning.cli_opt_json"))
+        arg("--stop-on-stdin", action="store_true", help=t("tuning.cli_opt_stop_on_stdin"))
         sub.set_defaults(func=run)
 
 
@@ -75,6 +77,18 @@ def settings_from(args: argparse.Namespace) -> Any:
         max_length=args.max_length, resume=args.resume,
         extra={"samples": max(0, args.samples)} if hasattr(args, "samples") else {},
     )
+
+
+def _stop_on_stdin(cancel: threading.Event) -> None:
+    """Stop at the next step when a line ``stop`` arrives on stdin, or stdin ends (the program
+    driving this one quit or died): how the tuning tab stops its child on every platform."""
+    try:
+        for line in sys.stdin:
+            if line.strip() == "stop":
+                break
+    except (OSError, ValueError):  # stdin closed or unreadable: as good as ended
+        pass
+    cancel.set()
 
 
 def _printer(as_json: bool) -> Any:
@@ -123,6 +137,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:
         signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    if args.stop_on_stdin:
+        threading.Thread(target=_stop_on_stdin, args=(cancel,), daemon=True).start()
     if is_gguf_path(args.base) and not args.json:
         err(t("tuning.gguf_note"))
     try:

@@ -3,15 +3,16 @@
 The tab trains this way: a training loop in a thread of the app's own process would hold
 Python's GIL for most of every step (tokenizing, the optimizer's Python side, logging) and make
 typing in the other tabs stutter. The child is the same CLI a person runs; its JSON lines are
-the same events; Escape sends it SIGINT, which the CLI turns into "stop at the next step and
-save a checkpoint".
+the same events. Escape writes ``stop`` to its standard input (``--stop-on-stdin``), which the
+CLI turns into "stop at the next step and save a checkpoint"; a pipe works on every platform,
+and when the app quits or dies the pipe ends, which stops the child the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,7 @@ def command(settings: TuneSettings) -> list[str]:
     argv = [sys.executable, "-m", "studyllm_tui", "--lang", language(), "tune", settings.method,
             "--base", settings.base, "--data", settings.data, "--out", settings.out, "--json",
             "--lora", str(settings.lora), "--seed", str(settings.seed), "--warmup", str(settings.warmup),
-            "--max-steps", str(settings.max_steps)]
+            "--max-steps", str(settings.max_steps), "--stop-on-stdin"]
     optional: dict[str, Any] = {
         "--eval": settings.eval_data, "--epochs": settings.epochs, "--lr": settings.lr,
         "--batch-size": settings.batch_size, "--max-length": settings.max_length,
@@ -64,7 +65,7 @@ def run_subprocess(
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
         child = subprocess.Popen(
-            command(settings), stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
+            command(settings), stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.PIPE,
             text=True, encoding="utf-8", env=env, start_new_session=True,
         )
         stop = threading.Event()
@@ -88,6 +89,9 @@ def run_subprocess(
             if child.poll() is None:
                 child.kill()
                 child.wait()
+            if child.stdin is not None:
+                with contextlib.suppress(OSError):  # the pipe is gone already
+                    child.stdin.close()
         errors.seek(0)
         message = _last_line(errors.read())
     if cancel is not None and cancel.is_set():
@@ -98,13 +102,15 @@ def run_subprocess(
 
 
 def _watch(child: subprocess.Popen[str], cancel: threading.Event | None, stop: threading.Event) -> None:
-    """Forward a cancel to the child as SIGINT (the CLI then stops at the next step)."""
+    """Forward a cancel to the child as a ``stop`` line (the CLI then stops at the next step)."""
     if cancel is None:
         return
     while not stop.is_set():
         if cancel.wait(0.2):
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+            if child.poll() is None and child.stdin is not None:
+                with contextlib.suppress(OSError, ValueError):  # it has just ended
+                    child.stdin.write("stop\n")
+                    child.stdin.flush()
             return
 
 

@@ -87,7 +87,8 @@ class TuningPane(Pane):
         self._inspect_data("bundled")
 
     def on_unmount(self) -> None:
-        # Quitting the app stops a run too: the child gets SIGINT and keeps a checkpoint.
+        # Quitting the app stops a run too: the child is told to stop and keeps a checkpoint
+        # (and if the app dies instead, the child sees its stdin end and does the same).
         if self.worker is not None:
             self.worker.cancel()
 
