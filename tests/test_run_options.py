@@ -13,7 +13,7 @@ from studyllm_tui.app import StudyApp
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.models.registry import TASKS
 from studyllm_tui.core.models.results import SUMMARY_PRESETS
-from studyllm_tui.core.models.task_options import TASK_OPTIONS, resolve_options
+from studyllm_tui.core.models.task_options import TASK_OPTIONS, out_of_range, resolve_options
 from tests.tiny_models import tiny_models  # noqa: F401
 
 
@@ -51,6 +51,30 @@ async def test_an_untouched_panel_runs_with_the_cli_defaults(tiny_models) -> Non
         pane = app.query_one("TasksPane")
         for task in TASKS:
             assert pane.panel(task).options() == resolve_options(task, {}), task
+
+
+async def test_the_panel_refuses_a_value_out_of_range_as_the_cli_does(tiny_models) -> None:
+    from textual.widgets import Input
+
+    app = StudyApp(Config(models=tiny_models.models(), device="cpu"), only_tabs=["tasks"])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("f4")
+        await app.open_target("tasks/generate")
+        await pilot.pause()
+        panel = app.query_one("TasksPane").panel()
+        panel.query_one("#opt-top_p", Input).value = "2"
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        status = str(panel.query_one("#status").render())
+        assert "top_p" in status and "0.0" in status and "1.0" in status, status
+        assert not app.workers._workers  # nothing was started
+        for huge in ("1e309", "-1e309", "nan"):
+            panel.query_one("#opt-seed", Input).value = huge
+            panel.query_one("#opt-top_p", Input).value = "0.9"
+            await pilot.press("ctrl+j")
+            await pilot.pause()
+            assert "seed" in str(panel.query_one("#status").render()), huge
+        assert out_of_range("generate", {"top_p": 2.0}, cli=True).startswith("generate の --top-p")
 
 
 def test_run_passes_the_options_and_sampling_repeats_with_a_seed(

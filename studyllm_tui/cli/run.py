@@ -14,9 +14,16 @@ from studyllm_tui.cli._output import ProgressLine
 from studyllm_tui.core.config import Config
 from studyllm_tui.core.i18n import t
 from studyllm_tui.core.models.registry import TASKS
-from studyllm_tui.core.models.task_options import TASK_OPTIONS, TaskOption, resolve_options
+from studyllm_tui.core.models.task_options import (
+    TASK_OPTIONS,
+    TaskOption,
+    out_of_range,
+    resolve_options,
+)
 
-METAVARS = {"temperature": "T", "top_k": "K", "top_p": "P", "preset": "NAME", "pooling": "NAME", "seed": "N"}
+METAVARS = {
+    "temperature": "T", "top_k": "K", "top_p": "P", "preset": "NAME", "pooling": "NAME", "seed": "N",
+}  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,7 +65,7 @@ def _tasks_of(name: str) -> list[tuple[str, TaskOption]]:
 
 
 def _parser_of(options: list[TaskOption]) -> Any:
-    """The widest range any task allows; :func:`_check_ranges` applies the task's own."""
+    """The widest range any task allows; :func:`_given_options` applies the task's own."""
     first = options[0]
     if first.choices:
         return _choice_arg(first.choices)
@@ -85,20 +92,13 @@ def _given_options(args: argparse.Namespace) -> tuple[dict[str, Any], str | None
         for name in _options_by_name()
         if getattr(args, f"opt_{name}", None) is not None
     }
-    own = {option.name: option for option in TASK_OPTIONS.get(args.task, ())}
-    for name, value in given.items():
-        option = own.get(name)
-        if option is None:
+    own = {option.name for option in TASK_OPTIONS.get(args.task, ())}
+    for name in given:
+        if name not in own:
             tasks = ", ".join(task for task, _ in _tasks_of(name))
-            flag = "--" + name.replace("_", "-")
+            flag = _options_by_name()[name][0].flag
             return given, t("cli.err_run_option_task", flag=flag, tasks=tasks, task=args.task)
-        if not option.choices and not option.low <= value <= option.high:
-            return given, t(
-                "cli.err_run_option_range", flag=option.flag, task=args.task,
-                low=option.low if option.kind is float else int(option.low),
-                high=option.high if option.kind is float else int(option.high),
-            )  # fmt: skip
-    return given, None
+    return given, out_of_range(args.task, given, cli=True)
 
 
 def _text(task: str, data: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from studyllm_tui.core.i18n import t
 from studyllm_tui.core.models.results import SUMMARY_PRESETS
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "TaskOption",
     "default_of",
     "options_of",
+    "out_of_range",
     "preset_mode",
     "resolve_options",
 ]
@@ -60,7 +62,7 @@ def _top_p(default: float) -> TaskOption:
 
 
 def _max_new_tokens(default: int) -> TaskOption:
-    return TaskOption("max_new_tokens", int, default, 1, 4096)
+    return TaskOption("max_new_tokens", int, default, 1, 32768)
 
 
 _SEED = TaskOption("seed", int, 42, 0, MAX_SEED)
@@ -74,7 +76,7 @@ TASK_OPTIONS: dict[str, tuple[TaskOption, ...]] = {
         _top_k(50),
         _top_p(1.0),
         TaskOption("no_repeat_ngram_size", int, 0, 0, 64),
-        TaskOption("min_new_tokens", int, 0, 0, 4096),
+        TaskOption("min_new_tokens", int, 0, 0, 32768),
         _max_new_tokens(64),
         _SEED,
     ),
@@ -115,3 +117,22 @@ def resolve_options(task: str, given: dict[str, Any]) -> dict[str, Any]:
         options["mode"] = preset_mode(preset)
     options.update(chosen)
     return options
+
+
+def out_of_range(task: str, options: dict[str, Any], cli: bool = False) -> str | None:
+    """A one-line message (UI language) naming the first of ``task``'s numeric options in
+    ``options`` that lies outside its range, or None: the panel and the CLI refuse the same.
+    ``cli`` names the option as its flag (``--top-k``) rather than its field (``top_k``)."""
+    for option in options_of(task):
+        value = options.get(option.name)
+        if option.choices or value is None:
+            continue
+        if not option.low <= value <= option.high:
+            whole = option.kind is int
+            name = option.flag if cli else option.name
+            return t(
+                "tasks.err_option_range", name=name, task=task, value=value,
+                low=int(option.low) if whole else option.low,
+                high=int(option.high) if whole else option.high,
+            )  # fmt: skip
+    return None

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.jobs import Cancelled, Progress
 from studyllm_tui.core.models.registry import TASKS
+from studyllm_tui.core.models.task_options import out_of_range
 from studyllm_tui.ui.pane import Pane, describe_failure
 from studyllm_tui.ui.progress import describe_progress
 from studyllm_tui.ui.tasks.panel import TaskPanel
@@ -107,6 +108,10 @@ class TasksPane(Pane):
         panel = self.panel()
         inputs = panel.inputs()
         options = panel.options()
+        problem = out_of_range(panel.task_id, options)
+        if problem:
+            panel.set_status(problem)
+            return
         panel.set_notice("")
         panel.set_status(t("tasks.status_starting"), busy=True)
         self.worker = self.run_in_background(panel, inputs, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.text import Text
@@ -155,7 +156,8 @@ class TaskPanel(VerticalScroll):
                     value = float(widget.value)
                 except ValueError:
                     continue
-                options[name] = int(value) if name not in ("temperature", "top_p") else value
+                whole = name not in ("temperature", "top_p") and math.isfinite(value)
+                options[name] = int(value) if whole else value  # inf/nan: out_of_range says so
         for select in self.query(Select):
             if select.id and select.id.startswith("opt-") and isinstance(select.value, str):
                 options[select.id[4:]] = select.value
