@@ -140,8 +140,6 @@ def _quiet_transformers() -> None:
     quiet_bar()
 
 
-
-
 class ModelManager:
     """Loads task models and keeps the recently used ones within a memory budget."""
 

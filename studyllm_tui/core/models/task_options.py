@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studyllm_tui.core.i18n import t
-from studyllm_tui.core.models.results import SUMMARY_PRESETS
+from studyllm_tui.core.models.results import SUMMARY_PRESETS, DecodingPreset
 
 __all__ = [
     "MAX_SEED",
@@ -25,6 +25,7 @@ __all__ = [
     "out_of_range",
     "preset_mode",
     "resolve_options",
+    "summary_preset",
 ]
 
 MAX_SEED = 2**32 - 1  # every seed the app takes (numpy's and torch's range)
@@ -97,9 +98,13 @@ def default_of(task: str, name: str) -> Any:
     raise KeyError(f"{task} has no option {name!r}")
 
 
+def summary_preset(preset: str) -> DecodingPreset | None:
+    return next((p for p in SUMMARY_PRESETS if p.id == preset), None)
+
+
 def preset_mode(preset: str) -> str:
     """How a summary preset decodes: ``greedy``, ``beam`` or ``sample``."""
-    found = next((p for p in SUMMARY_PRESETS if p.id == preset), None)
+    found = summary_preset(preset)
     return str(found.options["mode"]) if found else "sample"
 
 
@@ -111,7 +116,7 @@ def resolve_options(task: str, given: dict[str, Any]) -> dict[str, Any]:
     chosen = {name: value for name, value in given.items() if name in known and value is not None}
     if task == "summarize":
         preset = str(chosen.get("preset", options["preset"]))
-        found = next((p for p in SUMMARY_PRESETS if p.id == preset), None)
+        found = summary_preset(preset)
         if found is not None:
             options.update({k: v for k, v in found.options.items() if k != "mode"})
         options["mode"] = preset_mode(preset)

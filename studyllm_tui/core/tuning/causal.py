@@ -128,8 +128,7 @@ def load_base(settings: TuneSettings, cancel: threading.Event | None) -> tuple[A
     source = common.resolve_base(settings.base, cancel)
     check_cancelled(cancel)
     if not source.is_gguf:  # a .gguf file is a decoder LM (and parsing it twice costs seconds)
-        config = transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs())
-        _check_causal(config, settings)
+        _check_causal(common.load_config(source), settings)
     with parse_once(source):
         tokenizer = common.load_tokenizer(source)
         transformers.set_seed(settings.seed)

@@ -83,7 +83,7 @@ def prepare(settings: TuneSettings, cancel: threading.Event | None = None) -> tu
     check_cancelled(cancel)
     names: list[str] = []
     if not source.is_gguf:  # a .gguf file holds a decoder LM: no label names to keep
-        names = base_label_names(transformers.AutoConfig.from_pretrained(source.path, **source.pretrained_kwargs()))
+        names = base_label_names(common.load_config(source))
     data = load_classify(
         settings.data, settings.eval_data, text_column=settings.text_column,
         label_column=settings.label_column, seed=settings.seed, label_names=names,

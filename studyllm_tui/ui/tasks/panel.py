@@ -12,12 +12,13 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from studyllm_tui.core.i18n import language, t
 from studyllm_tui.core.models.registry import TASKS
-from studyllm_tui.core.models.results import SUMMARY_PRESETS
 from studyllm_tui.core.models.task_options import (
     POOLINGS,
     SUMMARY_PRESET_IDS,
     default_of,
+    options_of,
     preset_mode,
+    summary_preset,
 )
 from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.tasks import render
@@ -149,6 +150,7 @@ class TaskPanel(VerticalScroll):
 
     def options(self) -> dict[str, Any]:
         options: dict[str, Any] = {}
+        whole_numbers = {o.name for o in options_of(self.task_id) if o.kind is int}
         for widget in self.query(Input):
             if widget.id and widget.id.startswith("opt-") and widget.value.strip():
                 name = widget.id[4:]
@@ -156,7 +158,7 @@ class TaskPanel(VerticalScroll):
                     value = float(widget.value)
                 except ValueError:
                     continue
-                whole = name not in ("temperature", "top_p") and math.isfinite(value)
+                whole = name in whole_numbers and math.isfinite(value)
                 options[name] = int(value) if whole else value  # inf/nan: out_of_range says so
         for select in self.query(Select):
             if select.id and select.id.startswith("opt-") and isinstance(select.value, str):
@@ -169,7 +171,7 @@ class TaskPanel(VerticalScroll):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "opt-preset" or not isinstance(event.value, str):
             return
-        preset = next((p for p in SUMMARY_PRESETS if p.id == event.value), None)
+        preset = summary_preset(event.value)
         if preset is None:
             return
         reset = ("temperature", "top_k", "top_p", "no_repeat_ngram_size")
