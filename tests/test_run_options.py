@@ -88,12 +88,13 @@ def test_run_passes_the_options_and_sampling_repeats_with_a_seed(
         captured = capsys.readouterr()
         assert code == 0, captured.err
         outputs.append(captured.out)
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1], "the same seed samples the same text"
+    assert outputs[0] != outputs[2], "another seed samples another text (the seed is passed on)"
     greedy = []
-    for temperature in ("0", "0"):
-        assert main(["run", "generate", "--model", model, "--temperature", temperature, "x"]) == 0
+    for seed in ("1", "2"):
+        assert main(["run", "generate", "--model", model, "--temperature", "0", "--seed", seed, "x"]) == 0
         greedy.append(capsys.readouterr().out)
-    assert greedy[0] == greedy[1] and greedy[0].strip()
+    assert greedy[0] == greedy[1] and greedy[0].strip(), "temperature 0 is greedy: no seed matters"
 
 
 def test_fill_mask_top_k_is_how_many_candidates(tiny_models, capsys: pytest.CaptureFixture[str]) -> None:
