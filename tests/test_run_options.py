@@ -103,3 +103,13 @@ def test_fill_mask_top_k_is_how_many_candidates(tiny_models, capsys: pytest.Capt
     import json
 
     assert len(json.loads(capsys.readouterr().out)["candidates"]) == 3
+
+
+def test_columns_that_fit_packs_as_many_fields_as_the_width_takes() -> None:
+    from studyllm_tui.ui.tasks.panel import columns_that_fit
+
+    widths = [20, 22, 16, 16, 31]
+    assert columns_that_fit(widths, 200) == 5
+    assert columns_that_fit(widths, 20 + 22 + 16 + 16 + 31 + 4) == 5  # exactly, with 4 gutters
+    assert columns_that_fit(widths, 20 + 22 + 16 + 16 + 31 + 3) == 4  # one cell short
+    assert columns_that_fit(widths, 10) == 1  # never none

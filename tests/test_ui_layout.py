@@ -130,3 +130,28 @@ async def test_mode_select_and_japanese_labels_are_never_half_drawn() -> None:
         text = "\n".join(screen_lines(app))
         assert t("prompt.mode_few") in text
         assert t("app.palette") in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_every_task_option_is_inside_the_panel_with_its_label_drawn(size: tuple[int, int]) -> None:
+    # At 80 and 120 columns a row of five option fields ran off the panel's right edge, and at
+    # 48 rows every option's label had no line to be drawn on (height 1 minus its top padding).
+    from textual.widgets import Input, Label, Select
+
+    from studyllm_tui.core.models.registry import TASKS
+    from studyllm_tui.core.models.task_options import options_of
+
+    app = StudyApp(only_tabs=["tasks"])
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f4")
+        for task in TASKS:
+            await app.open_target(f"tasks/{task}")
+            await pilot.pause(0.2)
+            panel = app.query_one("TasksPane").panel()
+            right = panel.scrollable_content_region.right
+            for field in panel.query(".task-options Input, .task-options Select"):
+                assert field.region.width > 0 and field.region.right <= right, (task, field.id)
+            for label in panel.query(".task-options Label").results(Label):
+                assert label.content_region.height >= 1 and label.region.right <= right, (task, label)
+            for option in options_of(task):  # every option of the table has its field
+                assert isinstance(panel.query_one(f"#opt-{option.name}"), (Input, Select))

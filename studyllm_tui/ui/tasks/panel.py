@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static, TextArea
 
 from studyllm_tui.core.i18n import language, t
@@ -23,6 +24,33 @@ from studyllm_tui.core.models.task_options import (
 from studyllm_tui.core.safetext import visible
 from studyllm_tui.ui.tasks import render
 from studyllm_tui.ui.textarea import SafeTextArea
+
+# A field is its label, one cell, and a 10-cell number box; one cell between columns (tasks.tcss).
+FIELD_EXTRA = 1 + 10
+GUTTER = 1
+
+
+class FieldGrid(Container):
+    """Option fields in a grid with as many columns as fit the width: a row of five fields is
+    wider than the panel at 80 columns, and Textual's rows do not wrap by themselves."""
+
+    def __init__(self, widths: list[int], *, classes: str = "") -> None:
+        super().__init__(classes=f"task-fields {classes}")
+        self.widths = widths
+
+    def fit(self, room: int) -> None:
+        room -= self.styles.gutter.width  # its own padding
+        self.styles.grid_size_columns = columns_that_fit(self.widths, room)
+
+
+def columns_that_fit(widths: list[int], room: int, gutter: int = GUTTER) -> int:
+    """The most columns for fields of ``widths`` (in order, row by row) whose widest cell per
+    column, with ``gutter`` cells between columns, still fit in ``room`` cells; at least one."""
+    for columns in range(len(widths), 1, -1):
+        need = sum(max(widths[c::columns]) for c in range(columns)) + gutter * (columns - 1)
+        if need <= room:
+            return columns
+    return 1
 
 
 class TaskPanel(VerticalScroll):
@@ -95,22 +123,28 @@ class TaskPanel(VerticalScroll):
                     allow_blank=False,
                     id="opt-preset",
                 )
-                yield from self._number_inputs("num_beams", "temperature", "top_k", "top_p")
-            with Horizontal(classes="task-options"):
-                yield from self._number_inputs(
-                    "no_repeat_ngram_size", "min_new_tokens", "max_new_tokens", "seed"
-                )
+            yield from self._number_inputs(
+                "num_beams", "temperature", "top_k", "top_p",
+                "no_repeat_ngram_size", "min_new_tokens", "max_new_tokens", "seed",
+            )  # fmt: skip
         elif task == "generate":
-            with Horizontal(classes="task-options"):
-                yield from self._number_inputs(
-                    "temperature", "top_k", "top_p", "max_new_tokens", "seed"
-                )
+            yield from self._number_inputs(
+                "temperature", "top_k", "top_p", "max_new_tokens", "seed"
+            )
 
     def _number_inputs(self, *names: str) -> ComposeResult:
-        for name in names:
-            yield Label(name)
-            default = str(default_of(self.task_id, name))
-            yield Input(default, id=f"opt-{name}", type="number", classes="num")
+        """Labelled number fields in rows as wide as the panel allows (:class:`FieldGrid`)."""
+        with FieldGrid([cell_len(name) + FIELD_EXTRA for name in names], classes="task-options"):
+            for name in names:
+                with Horizontal(classes="task-field"):
+                    yield Label(name)
+                    default = str(default_of(self.task_id, name))
+                    yield Input(default, id=f"opt-{name}", type="number", classes="num")
+
+    def on_resize(self) -> None:
+        room = self.scrollable_content_region.width
+        for grid in self.query(FieldGrid):
+            grid.fit(room)
 
     # -- content ----------------------------------------------------------------------------
 
